@@ -1,0 +1,85 @@
+"""The ``mlcareer`` command line: builds the settings once and runs one subcommand.
+
+Subcommands are registered explicitly, one module each. The terminal paths (``chat``, ``ask``,
+``kb``) never import Slack or Discord code; platform commands import their adapters lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.commands import ask, chat, kb
+from bot.errors import KnowledgeError, MlcareerError
+from bot.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlcareer",
+        description="A career-advice bot about machine learning engineering, for the terminal, "
+        "Slack and Discord. Its answers come from one article, retold in its own words.",
+        epilog="Settings come from the environment and .env; see .env.example. "
+        "Run 'mlcareer COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlcareer {__version__}")
+    parser.add_argument(
+        "--knowledge",
+        type=Path,
+        metavar="PATH",
+        help="knowledge folder (default: MLCAREER_KNOWLEDGE_DIR or the bundled knowledge/)",
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".env"),
+        metavar="PATH",
+        help="read settings from this file as well as the environment (default: .env)",
+    )
+    parser.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING or ERROR")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    chat.register(commands)
+    ask.register(commands)
+    kb.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mlcareer`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        overrides: dict[str, object] = {}
+        if args.knowledge is not None:
+            overrides["knowledge_dir"] = args.knowledge
+        if args.log_level:
+            overrides["log_level"] = args.log_level.upper()
+        settings = Settings.load(dotenv=args.env_file, **overrides)
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        status: int = args.func(args, settings)
+        return status
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("mlcareer: the knowledge base is invalid; fix the problems above", file=sys.stderr)
+        return 1
+    except MlcareerError as exc:
+        print(f"mlcareer: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

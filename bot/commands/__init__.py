@@ -1,0 +1,1 @@
+"""One module per ``mlcareer`` subcommand; ``bot.cli`` registers each explicitly."""

@@ -1,0 +1,92 @@
+"""``mlcareer ask``: one answer, or a batch of questions as JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Iterator
+from typing import BinaryIO, TextIO
+
+from bot.console.render import render
+from bot.core.reply import Reply
+from bot.core.request import Request
+from bot.core.router import Router
+from bot.core.services import build_services
+from bot.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        help="answer one question, or many as JSON lines",
+        description="Answer QUESTION and exit. With QUESTION '-', read questions from standard "
+        "input, one per line. With --json, write one JSON object per answer with the keys "
+        "question, section (null when the bot declines), entry, score, band, title and answer.",
+    )
+    parser.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
+    parser.add_argument("--json", action="store_true", help="write JSON lines")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    router = Router(build_services(settings))
+    words: list[str] = args.question
+    with asyncio.Runner() as runner:
+        if words == ["-"]:
+            for number, text, warning in read_lines(sys.stdin.buffer):
+                reply = runner.run(router.handle(Request(text=text)))
+                emit(reply, text, args.json, sys.stdout, line=number, warning=warning)
+        else:
+            text = " ".join(words)
+            reply = runner.run(router.handle(Request(text=text)))
+            emit(reply, text, args.json, sys.stdout)
+    return 0
+
+
+def read_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text, warning) for each line; bad UTF-8 is replaced and reported."""
+    for number, raw in enumerate(stream, start=1):
+        data = raw.rstrip(b"\r\n")
+        try:
+            yield number, data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            warning = f"line {number} is not valid UTF-8; undecodable bytes were replaced"
+            print(f"mlcareer: {warning}", file=sys.stderr)
+            yield number, data.decode("utf-8", errors="replace"), warning
+
+
+def as_json(reply: Reply, question: str) -> dict[str, object]:
+    """The batch-mode record for one answer."""
+    return {
+        "question": question,
+        "section": reply.section,
+        "entry": reply.entry_id,
+        "score": reply.score,
+        "band": reply.kind.value,
+        "title": reply.title,
+        "answer": reply.plain_text(),
+    }
+
+
+def emit(
+    reply: Reply,
+    question: str,
+    use_json: bool,
+    out: TextIO,
+    line: int | None = None,
+    warning: str | None = None,
+) -> None:
+    if use_json:
+        record = as_json(reply, question)
+        if line is not None:
+            record["line"] = line
+        if warning:
+            record["warning"] = warning
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        out.write(render(reply) + "\n")
+        if line is not None:
+            out.write("\n")
+    out.flush()

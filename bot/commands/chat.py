@@ -1,0 +1,27 @@
+"""``mlcareer chat``: a conversation with the bot in the terminal (no tokens, no network)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from bot.console.repl import chat
+from bot.core.router import Router
+from bot.core.services import build_services
+from bot.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "chat",
+        help="talk to the bot in this terminal",
+        description="Talk to the bot in this terminal. Type a topic or a question; "
+        "/quit (or Ctrl-D) leaves. Needs no token and no network.",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    router = Router(build_services(settings))
+    with asyncio.Runner() as runner:
+        return chat(router, runner)

@@ -1,0 +1,51 @@
+"""``mlcareer kb check [PATH]``: validate the knowledge base and report every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+from bot.knowledge.loader import load_knowledge
+from bot.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "kb",
+        help="work with the knowledge base",
+        description="Work with the knowledge base (the YAML files in knowledge/).",
+    )
+    actions = parser.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        help="validate the knowledge base",
+        description="Validate the knowledge base: fields, ids, sections, related ids, answers "
+        "and YAML syntax. Prints each problem as file:line: what to fix, and exits 1 if there "
+        "are any.",
+    )
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        help="a knowledge folder or one file in it (default: the configured knowledge folder)",
+    )
+    check.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    path: Path = args.path or settings.knowledge_dir
+    try:
+        knowledge = load_knowledge(path)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count != 1 else ''} found in {path}", file=sys.stderr)
+        return 1
+    print(
+        f"{path}: OK, {len(knowledge.entries)} entries in "
+        f"{len({e.section for e in knowledge.entries})} sections, {len(knowledge.tips)} tips"
+    )
+    return 0

@@ -1,0 +1,1 @@
+"""The terminal adapter: plain-text rendering and the ``mlcareer chat`` loop."""

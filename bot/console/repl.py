@@ -1,0 +1,44 @@
+"""The ``mlcareer chat`` loop: read a line, route it, print the rendered reply.
+
+Input is read synchronously on the main thread (so Ctrl-C and end of input behave as in any
+terminal program) and every request runs on the one event loop of ``runner``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.console.render import render
+from bot.core.request import Request
+from bot.core.router import Router
+
+QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
+GREETING = (
+    "mlcareer: ask me about becoming an ML engineer.\n"
+    "Try 'skills', 'salary' or 'do I need a degree?'. Type 'help' for more, /quit to leave."
+)
+
+
+def chat(
+    router: Router,
+    runner: asyncio.Runner,
+    read_line: Callable[[str], str] = input,
+    out: TextIO = sys.stdout,
+    user: str = "console",
+) -> int:
+    """Run the conversation until /quit, end of input or Ctrl-C; returns the exit status."""
+    print(GREETING, file=out, flush=True)
+    while True:
+        try:
+            line = read_line("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            print("\nBye!", file=out)
+            return 0
+        if line.strip().lower() in QUIT_WORDS:
+            print("Bye!", file=out)
+            return 0
+        reply = runner.run(router.handle(Request(text=line, user=user, channel="console")))
+        print("\n" + render(reply), file=out, flush=True)

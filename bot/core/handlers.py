@@ -1,0 +1,95 @@
+"""The router's handlers: plain async functions of (context) that return a reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import replies
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
+from bot.core.services import Services
+from bot.matching.matcher import Band
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler gets: the request, the cleaned text, the words after the command word,
+    remarks to pass on to the user, and the services."""
+
+    request: Request
+    text: str
+    args: str
+    notices: tuple[str, ...]
+    services: Services
+
+
+async def show_help(ctx: Context) -> Reply:
+    return replies.help_reply(ctx.notices)
+
+
+async def show_topics(ctx: Context) -> Reply:
+    return replies.topics_reply(ctx.services.knowledge, ctx.notices)
+
+
+async def show_about(ctx: Context) -> Reply:
+    return replies.about_reply(ctx.services.knowledge, ctx.notices)
+
+
+async def show_tip(ctx: Context) -> Reply:
+    """A random tip; ``tip <topic>`` narrows it to that topic's section."""
+    knowledge = ctx.services.knowledge
+    tips = knowledge.tips
+    notices = ctx.notices
+    if ctx.args:
+        entry = ctx.services.matcher.topic(ctx.args) or ctx.services.matcher.did_you_mean(ctx.args)
+        if entry is not None:
+            tips = tuple(tip for tip in tips if tip.section == entry.section) or tips
+        else:
+            notices = (*notices, f"I have no topic called \u201c{ctx.args}\u201d; here is any tip.")
+    if not tips:
+        return Reply(ReplyKind.NOTICE, "No tips yet", "The knowledge base has no tips.")
+    return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices)
+
+
+async def manage_tips(ctx: Context) -> Reply:
+    """``tips on|off|status|now``: handed to the daily-tips service where one is running."""
+    if ctx.services.tips is None:
+        return Reply(
+            kind=ReplyKind.NOTICE,
+            title="Daily tips aren't available here",
+            body=(
+                "Daily tips are posted in Slack and Discord channels. Here you can ask for "
+                "one any time with \u201ctip\u201d."
+            ),
+            notices=ctx.notices,
+        )
+    return await ctx.services.tips.handle(ctx.request, ctx.args)
+
+
+async def show_topic(ctx: Context) -> Reply:
+    entry = ctx.services.matcher.topic(ctx.text.rstrip("?!. "))
+    assert entry is not None  # the route only matches known topic names
+    return replies.answer(entry, ctx.services.knowledge, ctx.notices, 100.0)
+
+
+async def suggest_topic(ctx: Context) -> Reply:
+    entry = ctx.services.matcher.did_you_mean(ctx.text.rstrip("?!. "))
+    assert entry is not None  # the route only matches near-miss topic names
+    return replies.did_you_mean(entry, ctx.text, ctx.notices)
+
+
+async def answer_question(ctx: Context) -> Reply:
+    """A free-form question: confident answer, closest topic, or a polite decline."""
+    knowledge = ctx.services.knowledge
+    result = ctx.services.matcher.match(ctx.text)
+    best = result.best
+    if best is None or result.band is Band.DECLINE:
+        return replies.decline(knowledge, ctx.notices, best.score if best else 0.0)
+    if result.band is Band.CONFIDENT:
+        return replies.answer(best.entry, knowledge, ctx.notices, best.score)
+    return replies.closest(best, result.matches[1:], knowledge, ctx.notices)
+
+
+async def no_words(ctx: Context) -> Reply:
+    return replies.not_understood(ctx.services.knowledge, ctx.notices)
+

@@ -1,0 +1,208 @@
+"""Build platform-neutral replies from knowledge entries and match results."""
+
+from __future__ import annotations
+
+from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
+from bot.knowledge.model import Entry, KnowledgeBase, Tip
+from bot.knowledge.sections import SECTIONS, SECTIONS_BY_ID
+from bot.matching.matcher import Match
+
+ARTICLE_TITLE = "Machine Learning Engineer: Responsibilities, Skills, Career Path, and Salary"
+
+EXAMPLES = (
+    "skills",
+    "salary",
+    "do I need a degree?",
+    "which industries hire ML engineers?",
+)
+
+
+def link(entry: Entry) -> TopicLink:
+    """A button or suggestion that asks for ``entry``."""
+    return TopicLink(topic=entry.id, label=entry.title)
+
+
+def source_line(entry: Entry) -> str:
+    """Where an answer comes from: the article section and the part of it."""
+    return f"Article section: {SECTIONS_BY_ID[entry.section].name} ({entry.source})"
+
+
+def answer(
+    entry: Entry,
+    knowledge: KnowledgeBase,
+    notices: tuple[str, ...] = (),
+    score: float | None = None,
+) -> Reply:
+    """A confident answer with the entry's points, related topics and source."""
+    related = tuple(link(knowledge.by_id[ref]) for ref in entry.related if ref in knowledge.by_id)
+    return Reply(
+        kind=ReplyKind.ANSWER,
+        title=entry.title,
+        body=entry.answer.strip(),
+        lists=(BulletList(None, entry.points),) if entry.points else (),
+        related=related,
+        source=source_line(entry),
+        notices=notices,
+        entry_id=entry.id,
+        section=entry.section,
+        score=score,
+    )
+
+
+def closest(
+    best: Match, others: tuple[Match, ...], knowledge: KnowledgeBase, notices: tuple[str, ...]
+) -> Reply:
+    """The closest topic, flagged as such, with the next-best topics to try instead."""
+    base = answer(best.entry, knowledge, notices, best.score)
+    seen = {best.entry.id}
+    suggestions: list[TopicLink] = []
+    for match in others:
+        if match.entry.id not in seen and len(suggestions) < 3:
+            seen.add(match.entry.id)
+            suggestions.append(link(match.entry))
+    intro = (
+        "I'm not sure I have an exact answer to that. This is the closest topic in my "
+        "knowledge base:"
+    )
+    return Reply(
+        kind=ReplyKind.CLOSEST,
+        title=f"Closest topic: {best.entry.title}",
+        body=f"{intro}\n\n{base.body}",
+        lists=base.lists,
+        related=base.related,
+        suggestions=tuple(suggestions),
+        source=base.source,
+        notices=notices,
+        entry_id=best.entry.id,
+        section=best.entry.section,
+        score=best.score,
+    )
+
+
+def decline(knowledge: KnowledgeBase, notices: tuple[str, ...], score: float | None) -> Reply:
+    """A polite "I don't know that one" that lists what the bot does know."""
+    return Reply(
+        kind=ReplyKind.DECLINE,
+        title="I don't know that one",
+        body=(
+            "That's outside what I can answer. I only know what one article says about "
+            "machine learning engineering careers, so I'd rather not guess. "
+            "Here is what I can tell you about:"
+        ),
+        suggestions=section_links(knowledge),
+        notices=notices,
+        score=score,
+    )
+
+
+def did_you_mean(entry: Entry, typed: str, notices: tuple[str, ...]) -> Reply:
+    """A near-miss topic name: offer the topic it most likely meant."""
+    return Reply(
+        kind=ReplyKind.DID_YOU_MEAN,
+        title=f"Did you mean \u201c{entry.id}\u201d?",
+        body=f"I don't have a topic called \u201c{typed}\u201d. The closest one is {entry.title}.",
+        suggestions=(link(entry),),
+        notices=notices,
+        entry_id=entry.id,
+        section=entry.section,
+    )
+
+
+def not_understood(knowledge: KnowledgeBase, notices: tuple[str, ...]) -> Reply:
+    """For text with no words in it at all (only emoji, symbols or punctuation)."""
+    return Reply(
+        kind=ReplyKind.DECLINE,
+        title="I didn't catch a question there",
+        body="Ask me something in words, for example \u201cwhat skills do I need?\u201d, "
+        "or pick a topic:",
+        suggestions=section_links(knowledge),
+        notices=notices,
+    )
+
+
+def section_links(knowledge: KnowledgeBase) -> tuple[TopicLink, ...]:
+    """One link per article section, in article order."""
+    return tuple(
+        link(knowledge.section_entry(section.id))
+        for section in SECTIONS
+        if section.id in knowledge.by_id
+    )
+
+
+def help_reply(notices: tuple[str, ...] = ()) -> Reply:
+    """How to use the bot, the same on every platform (adapters add their own prefix)."""
+    return Reply(
+        kind=ReplyKind.HELP,
+        title="mlcareer: career advice on machine learning engineering",
+        body=(
+            "Ask me about becoming and growing as an ML engineer: what the job involves, the "
+            "skills it takes, degrees, job titles, senior roles, salary and outlook. Name a "
+            "topic or ask a question in your own words."
+        ),
+        lists=(
+            BulletList(
+                "Commands",
+                (
+                    "<topic>: an answer on that topic, e.g. skills, salary, titles, path",
+                    "<question>: any question in your own words",
+                    "topics: everything I can answer",
+                    "tip: a random tip (tip <topic> for one on a topic)",
+                    "tips on|off|status|now: daily tips in this channel",
+                    "about: where my knowledge comes from",
+                    "help: this message",
+                ),
+            ),
+            BulletList("Try", EXAMPLES),
+        ),
+        notices=notices,
+    )
+
+
+def topics_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Reply:
+    """Every topic, grouped by article section."""
+    lists = []
+    for section in SECTIONS:
+        entries = knowledge.entries_in(section.id)
+        if entries:
+            lists.append(BulletList(section.name, tuple(f"{e.id}: {e.title}" for e in entries)))
+    return Reply(
+        kind=ReplyKind.TOPICS,
+        title="Topics I can answer",
+        body="Send any topic name below, or just ask a question.",
+        lists=tuple(lists),
+        suggestions=section_links(knowledge),
+        notices=notices,
+    )
+
+
+def about_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Reply:
+    """Where the knowledge comes from, and what that means for the answers."""
+    return Reply(
+        kind=ReplyKind.ABOUT,
+        title="Where my answers come from",
+        body=(
+            f"Everything I say comes from one article, \u201c{ARTICLE_TITLE}\u201d. Its facts "
+            "and figures are retold in my own words and each answer names the section it comes "
+            "from. I don't browse the web, and when the article doesn't cover something I say "
+            f"so rather than guess. I know {len(knowledge.entries)} topics and "
+            f"{len(knowledge.tips)} tips."
+        ),
+        lists=(BulletList("Article sections", tuple(s.name for s in SECTIONS)),),
+        notices=notices,
+    )
+
+
+def tip_reply(tip: Tip, knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Reply:
+    """One tip, its section, and how to ask for more on it."""
+    section = SECTIONS_BY_ID[tip.section]
+    more = knowledge.by_id.get(tip.section)
+    return Reply(
+        kind=ReplyKind.TIP,
+        title="Tip of the day",
+        body=tip.text,
+        related=(link(more),) if more else (),
+        source=f"Article section: {section.name}. More: /mlcareer {tip.section}",
+        notices=notices,
+        section=tip.section,
+        entry_id=tip.id,
+    )

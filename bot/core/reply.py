@@ -1,0 +1,83 @@
+"""The platform-neutral reply the router returns and every adapter renders.
+
+A reply holds plain text only (no Markdown, no mentions, no markup): each adapter escapes and
+formats it for its platform, so user text echoed back can never become markup by accident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ReplyKind(str, Enum):
+    """What sort of reply this is; adapters may style kinds differently."""
+
+    ANSWER = "answer"  # a confident answer to a topic or question
+    CLOSEST = "closest"  # the closest topic, flagged as such, with next-best topics
+    DECLINE = "decline"  # the knowledge base does not cover it; lists what it does cover
+    DID_YOU_MEAN = "did_you_mean"  # a near-miss topic name
+    HELP = "help"
+    TOPICS = "topics"
+    TIP = "tip"
+    ABOUT = "about"
+    NOTICE = "notice"  # a short status message (subscriptions and the like)
+    ERROR = "error"  # the bot failed; the text is a polite apology
+
+
+@dataclass(frozen=True, slots=True)
+class TopicLink:
+    """A topic the user can ask next: ``topic`` is what to send to the router, ``label`` what to show."""
+
+    topic: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    """A titled list of short items; rendered as bullets (Slack) or an embed field (Discord)."""
+
+    title: str | None
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer, ready for any adapter to render.
+
+    ``related`` are follow-up topics (rendered as buttons); ``suggestions`` are did-you-mean or
+    next-best topics; ``notices`` are remarks about the request itself (for example that it was
+    shortened). ``entry_id``/``section``/``score`` say what the matcher chose, for batch output.
+    ``public`` is a hint that the reply is meant for the whole channel rather than the asker.
+    """
+
+    kind: ReplyKind
+    title: str
+    body: str = ""
+    lists: tuple[BulletList, ...] = ()
+    related: tuple[TopicLink, ...] = ()
+    suggestions: tuple[TopicLink, ...] = ()
+    source: str | None = None
+    notices: tuple[str, ...] = ()
+    entry_id: str | None = None
+    section: str | None = None
+    score: float | None = None
+    public: bool = False
+
+    def plain_text(self) -> str:
+        """The whole reply as plain text: a fallback for notifications and for batch output."""
+        parts: list[str] = [self.title] if self.title else []
+        parts.extend(self.notices)
+        if self.body:
+            parts.append(self.body)
+        for bullets in self.lists:
+            lines = [bullets.title] if bullets.title else []
+            lines.extend(f"- {item}" for item in bullets.items)
+            parts.append("\n".join(lines))
+        if self.suggestions:
+            parts.append("Try: " + ", ".join(link.label for link in self.suggestions))
+        if self.related:
+            parts.append("Related: " + ", ".join(link.label for link in self.related))
+        if self.source:
+            parts.append(f"Source: {self.source}")
+        return "\n\n".join(parts)

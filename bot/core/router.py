@@ -1,0 +1,124 @@
+"""The router: an ordered table of (test, handler) rows; the first row whose test accepts the
+text handles it. A failing handler is logged with its traceback and the user gets an apology;
+the router never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.core import handlers
+from bot.core.handlers import Context
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
+from bot.core.services import Services
+from bot.core.text import CleanText, clean
+
+log = logging.getLogger(__name__)
+
+# A test gets the cleaned text and returns the handler's arguments, or None to pass.
+RouteTest = Callable[[str, Services], str | None]
+Handler = Callable[[Context], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One row of the routing table."""
+
+    name: str
+    test: RouteTest
+    handler: Handler
+
+
+def command(*words: str) -> RouteTest:
+    """Accept text whose first word is one of ``words``; the rest becomes the arguments."""
+    accepted = frozenset(words)
+
+    def test(text: str, services: Services) -> str | None:
+        first, _, rest = text.partition(" ")
+        return rest.strip() if first.lower().rstrip("?!.:") in accepted else None
+
+    return test
+
+
+def exactly(*words: str) -> RouteTest:
+    """Accept text that is exactly one of ``words`` (ignoring case and end punctuation)."""
+    accepted = frozenset(words)
+
+    def test(text: str, services: Services) -> str | None:
+        return "" if text.lower().rstrip("?!. ") in accepted else None
+
+    return test
+
+
+def empty(text: str, services: Services) -> str | None:
+    return "" if not text else None
+
+
+def wordless(text: str, services: Services) -> str | None:
+    return "" if not CleanText(text).has_words else None
+
+
+def topic_name(text: str, services: Services) -> str | None:
+    return "" if services.matcher.topic(text.rstrip("?!. ")) is not None else None
+
+
+def near_topic_name(text: str, services: Services) -> str | None:
+    """A single word close to a topic name, that is not a question the matcher answers."""
+    word = text.rstrip("?!. ")
+    if " " in word or services.matcher.did_you_mean(word) is None:
+        return None
+    return ""
+
+
+def anything(text: str, services: Services) -> str | None:
+    return text
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("help", empty, handlers.show_help),
+    Route("no-words", wordless, handlers.no_words),
+    Route("help", command("help", "commands", "usage", "?"), handlers.show_help),
+    Route("topics", exactly("topics", "topic", "list", "menu", "sections", "index"),
+          handlers.show_topics),
+    Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
+    Route("tip", command("tip"), handlers.show_tip),
+    Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
+    Route("topic", topic_name, handlers.show_topic),
+    Route("did-you-mean", near_topic_name, handlers.suggest_topic),
+    Route("question", anything, handlers.answer_question),
+)
+
+
+class Router:
+    """Turns a request into a reply through the routing table."""
+
+    def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES) -> None:
+        self.services = services
+        self.routes = routes
+
+    async def handle(self, request: Request) -> Reply:
+        """Route one request; always returns a reply, never raises."""
+        cleaned = clean(request.text, self.services.max_input_chars)
+        for route in self.routes:
+            args = route.test(cleaned.text, self.services)
+            if args is None:
+                continue
+            context = Context(request, cleaned.text, args, cleaned.notices, self.services)
+            try:
+                return await route.handler(context)
+            except Exception:
+                log.exception("handler %r failed on platform %s", route.name, request.platform)
+                return failure_reply()
+        return failure_reply()  # unreachable: the last route accepts anything
+
+
+def failure_reply() -> Reply:
+    """The polite reply a user gets when something broke on our side."""
+    return Reply(
+        kind=ReplyKind.ERROR,
+        title="Sorry, something went wrong",
+        body="I couldn't answer that just now. Please try again in a moment.",
+    )

@@ -1,0 +1,43 @@
+"""The dependencies handlers receive, built once at start-up from the settings."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.core.reply import Reply
+from bot.core.request import Request
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.matcher import Matcher
+from bot.settings import Settings
+
+
+class TipsCommands(Protocol):
+    """The port for ``tips on|off|status|now``; the daily-tips service implements it."""
+
+    async def handle(self, request: Request, args: str) -> Reply:
+        """Carry out one ``tips`` subcommand for the request's channel."""
+        ...
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a handler may need. Handlers get this object; nothing is global."""
+
+    knowledge: KnowledgeBase
+    matcher: Matcher
+    max_input_chars: int = 2000
+    rng: random.Random = field(default_factory=random.Random)
+    tips: TipsCommands | None = None
+
+
+def build_services(settings: Settings) -> Services:
+    """Load and validate the knowledge base, build the matcher, and bundle them."""
+    knowledge = load_knowledge(settings.knowledge_dir)
+    return Services(
+        knowledge=knowledge,
+        matcher=Matcher(knowledge),
+        max_input_chars=settings.max_input_chars,
+    )

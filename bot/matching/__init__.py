@@ -1,0 +1,1 @@
+"""Fuzzy matching of questions to knowledge entries (rapidfuzz), knowing nothing of platforms."""

@@ -1,0 +1,78 @@
+"""Score the matcher on a labelled question set (the format of ``tests/data/*.yaml``).
+
+Metrics, as the project is judged: ``acc`` over answerable questions ("yes" and "partial":
+the top answer's section is in ``expect``; a decline counts as wrong), decline precision and
+recall over the bot's declines and the "no" questions, their F1, and ``comb`` = (acc + F1) / 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.matching.matcher import Band, Matcher
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the matcher did with one labelled question."""
+
+    id: str
+    text: str
+    expect: tuple[str, ...]
+    answerable: str
+    section: str | None
+    score: float
+
+    @property
+    def correct(self) -> bool:
+        if self.answerable == "no":
+            return self.section is None
+        return self.section in self.expect
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Aggregate metrics over a question set, with every outcome for inspection."""
+
+    accuracy: float
+    decline_precision: float
+    decline_recall: float
+    outcomes: tuple[Outcome, ...] = field(repr=False)
+
+    @property
+    def decline_f1(self) -> float:
+        p, r = self.decline_precision, self.decline_recall
+        return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+    @property
+    def combined(self) -> float:
+        return (self.accuracy + self.decline_f1) / 2
+
+
+def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report:
+    """Run every question through ``matcher`` and compute the metrics."""
+    outcomes = []
+    for item in questions:
+        result = matcher.match(str(item["text"]))
+        best = result.best
+        declined = best is None or result.band is Band.DECLINE
+        outcomes.append(
+            Outcome(
+                id=str(item["id"]),
+                text=str(item["text"]),
+                expect=tuple(item.get("expect") or ()),
+                answerable=str(item["answerable"]),
+                section=None if declined or best is None else best.section,
+                score=best.score if best else 0.0,
+            )
+        )
+    answerable = [o for o in outcomes if o.answerable != "no"]
+    must_decline = [o for o in outcomes if o.answerable == "no"]
+    declined = [o for o in outcomes if o.section is None]
+    accuracy = sum(o.correct for o in answerable) / len(answerable) if answerable else 1.0
+    true_declines = sum(1 for o in declined if o.answerable == "no")
+    precision = true_declines / len(declined) if declined else 1.0
+    recall = true_declines / len(must_decline) if must_decline else 1.0
+    return Report(accuracy, precision, recall, tuple(outcomes))

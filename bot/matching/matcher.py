@@ -1,0 +1,239 @@
+"""Scored, deterministic matching of a question to knowledge-base entries.
+
+How a question is scored:
+
+1. It is normalised (``normalize.py``), typos are repaired against the knowledge base's own
+   words (``typos.py``) and synonyms fold variants into one canonical term.
+2. Each term weighs its inverse document frequency: a word in every entry ("engineer") says
+   little, a word in one ("salary") says a lot. Words the knowledge base has never seen still
+   weigh something, and words listed as off-topic ("dentist", "cuda") weigh a lot, because a
+   question about them is not one this bot can answer however well its other words match.
+3. An entry's score is the share of the question's weight it explains (0-100), counting a
+   keyword fully, a title word a bit less and a word of an example question less again; a
+   multi-word keyword found whole earns a bonus.
+4. Entries are sorted by score, ties broken by section order then id, so the same question
+   always gets the same answer; bands then decide: confident, closest, or decline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import Enum
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.knowledge.sections import SECTION_IDS
+from bot.matching.normalize import Normalizer
+from bot.matching.typos import TypoFixer
+
+KEYWORD_WEIGHT = 1.0
+TITLE_WEIGHT = 0.8
+PHRASING_WEIGHT = 0.6
+CHILD_WEIGHT = 0.7  # a section entry also answers, a little less well, what its parts answer
+PHRASE_BONUS = 0.5  # share of a multi-word keyword's weight added when all of it is present
+UNKNOWN_SHARE = 0.5  # an unseen word weighs this share of the rarest known word
+OFF_TOPIC_SHARE = 2.0  # an off-topic word weighs this multiple of the rarest known word
+
+
+class Band(str, Enum):
+    """How sure the matcher is about its best entry."""
+
+    CONFIDENT = "confident"
+    CLOSEST = "closest"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Score bands: at or above ``confident`` answer; at or above ``decline`` offer the closest."""
+
+    confident: float = 55.0
+    decline: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One ranked candidate: the entry and a score from 0 to 100."""
+
+    entry: Entry
+    score: float
+
+    @property
+    def section(self) -> str:
+        return self.entry.section
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The ranked candidates for a question and the band the best one falls in."""
+
+    question: str
+    terms: tuple[str, ...]
+    matches: tuple[Match, ...]
+    band: Band
+
+    @property
+    def best(self) -> Match | None:
+        return self.matches[0] if self.matches else None
+
+
+class Matcher:
+    """Ranks knowledge-base entries for a question; built once per knowledge base."""
+
+    def __init__(self, knowledge: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.knowledge = knowledge
+        self.thresholds = thresholds or Thresholds()
+        vocab = knowledge.vocabulary
+        self.normalizer = Normalizer(vocab.synonyms)
+        self._entries = knowledge.entries
+        self._order = {entry.id: i for i, entry in enumerate(self._entries)}
+        self._section_rank = {section: i for i, section in enumerate(SECTION_IDS)}
+        self._off_topic = frozenset(t for w in vocab.off_topic for t in self.normalizer.terms(w))
+        self._anchors = frozenset(t for w in vocab.anchors for t in self.normalizer.terms(w))
+        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._phrases: list[tuple[int, tuple[str, ...], float]] = []
+        self._build_index()
+        self._typos = TypoFixer(self._vocabulary_stems())
+        self._topic_names = sorted(knowledge.by_alias)
+
+    # --- index ---------------------------------------------------------------------------
+
+    def _build_index(self) -> None:
+        weights: list[dict[str, float]] = [{} for _ in self._entries]
+        section_index = {e.section: i for i, e in enumerate(self._entries) if e.is_section_entry}
+
+        def add(i: int, term: str, weight: float) -> None:
+            if weight > weights[i].get(term, 0.0):
+                weights[i][term] = weight
+
+        for i, entry in enumerate(self._entries):
+            parent = None if entry.is_section_entry else section_index.get(entry.section)
+            for keyword in (*entry.keywords, *entry.aliases):
+                terms = self.normalizer.terms(keyword)
+                for term in terms:
+                    add(i, term, KEYWORD_WEIGHT)
+                    if parent is not None:
+                        add(parent, term, KEYWORD_WEIGHT * CHILD_WEIGHT)
+                if len(terms) > 1:
+                    self._phrases.append((i, terms, KEYWORD_WEIGHT))
+            for term in self.normalizer.terms(entry.title):
+                add(i, term, TITLE_WEIGHT)
+            for phrasing in entry.phrasings:
+                for term in self.normalizer.terms(phrasing):
+                    add(i, term, PHRASING_WEIGHT)
+                    if parent is not None:
+                        add(parent, term, PHRASING_WEIGHT * CHILD_WEIGHT)
+        count = len(self._entries)
+        document_frequency: dict[str, int] = defaultdict(int)
+        for entry_weights in weights:
+            for term in entry_weights:
+                document_frequency[term] += 1
+        self._idf = {
+            term: math.log(1.0 + count / df) for term, df in document_frequency.items()
+        }
+        self._max_idf = max(self._idf.values(), default=1.0)
+        for i, entry_weights in enumerate(weights):
+            for term, weight in entry_weights.items():
+                self._postings.setdefault(term, []).append((i, weight))
+
+    def _vocabulary_stems(self) -> set[str]:
+        words: set[str] = set(self._postings) | self._off_topic | self._anchors
+        vocab = self.knowledge.vocabulary
+        texts = [*vocab.anchors, *vocab.off_topic]
+        for canonical, variants in vocab.synonyms.items():
+            texts.append(canonical)
+            texts.extend(variants)
+        for text in texts:
+            words.update(self.normalizer.stems(text))
+        return words
+
+    # --- matching ------------------------------------------------------------------------
+
+    def terms(self, question: str) -> tuple[str, ...]:
+        """The canonical terms the matcher sees for a question (typos repaired)."""
+        stems = [self._typos.fix(stem) for stem in self.normalizer.stems(question)]
+        seen: dict[str, None] = {}
+        for term in self.normalizer.terms_from_stems(stems):
+            seen.setdefault(term, None)
+        return tuple(seen)
+
+    def _term_weight(self, term: str) -> float:
+        if term in self._off_topic:
+            return OFF_TOPIC_SHARE * self._max_idf
+        idf = self._idf.get(term)
+        if idf is not None:
+            return idf
+        return UNKNOWN_SHARE * self._max_idf
+
+    def match(self, question: str, limit: int = 5) -> MatchResult:
+        """Rank entries for ``question``; at most ``limit`` matches, best first."""
+        terms = self.terms(question)
+        if not terms:
+            return MatchResult(question, terms, (), Band.DECLINE)
+        query_weight = {term: self._term_weight(term) for term in terms}
+        total = sum(query_weight.values())
+        scores: dict[int, float] = defaultdict(float)
+        for term, weight in query_weight.items():
+            for i, entry_weight in self._postings.get(term, ()):
+                scores[i] += weight * entry_weight
+        present = set(terms)
+        for i, phrase, weight in self._phrases:
+            if i in scores and present.issuperset(phrase):
+                scores[i] += PHRASE_BONUS * weight * sum(query_weight[t] for t in phrase)
+        ranked = sorted(
+            (
+                Match(self._entries[i], round(min(100.0, 100.0 * raw / total), 1))
+                for i, raw in scores.items()
+            ),
+            key=self._sort_key,
+        )
+        matches = tuple(ranked[:limit])
+        best = matches[0].score if matches else 0.0
+        if best >= self.thresholds.confident:
+            band = Band.CONFIDENT
+        elif best >= self.thresholds.decline:
+            band = Band.CLOSEST
+        else:
+            band = Band.DECLINE
+        return MatchResult(question, terms, matches, band)
+
+    def _sort_key(self, match: Match) -> tuple[float, int, int, str]:
+        entry = match.entry
+        return (
+            -match.score,
+            0 if entry.is_section_entry else 1,
+            self._section_rank.get(entry.section, len(self._section_rank)),
+            entry.id,
+        )
+
+    # --- topic names ---------------------------------------------------------------------
+
+    def topic(self, name: str) -> Entry | None:
+        """The entry a topic name, alias or id names exactly (case-insensitive), if any."""
+        return self.knowledge.by_alias.get(name.strip().lower())
+
+    def did_you_mean(self, name: str, cutoff: float = 75.0) -> Entry | None:
+        """The topic a near-miss name most likely meant (``skils`` -> skills), or None."""
+        word = name.strip().lower()
+        if len(word) < 3:
+            return None
+        found = process.extractOne(word, self._topic_names, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self.knowledge.by_alias[found[0]] if found else None
+
+    def suggest(self, text: str, limit: int = 25) -> list[Entry]:
+        """Topics for autocomplete: fuzzy on names and titles first, then by question match."""
+        text = text.strip()
+        if not text:
+            return list(self._entries[:limit])
+        picked: dict[str, Entry] = {}
+        labels = {f"{e.title} {' '.join(e.aliases)} {e.id}".lower(): e for e in self._entries}
+        for label, _, _ in process.extract(
+            text.lower(), list(labels), scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit
+        ):
+            picked.setdefault(labels[label].id, labels[label])
+        for match in self.match(text, limit=limit).matches:
+            picked.setdefault(match.entry.id, match.entry)
+        return list(picked.values())[:limit]

@@ -1,0 +1,178 @@
+"""One typed settings object, read from the environment and ``.env`` once, at start-up.
+
+Precedence, highest first: keyword arguments to ``Settings.load``, the process environment,
+the ``.env`` file, the defaults below. Nothing reads the environment at import time; the CLI
+builds one ``Settings`` and passes it down. Secrets are wrapped in ``Secret`` so that a repr,
+a log line or a traceback never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from bot.errors import SettingsError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_KNOWLEDGE_DIR = PACKAGE_ROOT.parent / "knowledge"
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A token or signing secret; its repr and str never show the value."""
+
+    value: str = field(repr=False)
+
+    def reveal(self) -> str:
+        """The raw value, for the one call that hands it to an SDK."""
+        return self.value
+
+    def __str__(self) -> str:
+        return "********"
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+# Environment variable -> (field name, kind).
+# Kinds: str, optstr (empty means unset), int, float, secret, bool, path, list.
+ENV_VARS: dict[str, tuple[str, str]] = {
+    "MLCAREER_KNOWLEDGE_DIR": ("knowledge_dir", "path"),
+    "MLCAREER_LOG_LEVEL": ("log_level", "str"),
+    "MLCAREER_MAX_INPUT_CHARS": ("max_input_chars", "int"),
+    "MLCAREER_ADMINS": ("admins", "list"),
+    "DATABASE_URL": ("database_url", "str"),
+    "MLCAREER_TIPS_GRACE_HOURS": ("tips_grace_hours", "float"),
+    "SLACK_BOT_TOKEN": ("slack_bot_token", "secret"),
+    "SLACK_APP_TOKEN": ("slack_app_token", "secret"),
+    "SLACK_SIGNING_SECRET": ("slack_signing_secret", "secret"),
+    "SLACK_API_URL": ("slack_api_url", "str"),
+    "SLACK_HTTP": ("slack_http", "bool"),
+    "SLACK_PORT": ("slack_port", "int"),
+    "DISCORD_TOKEN": ("discord_token", "secret"),
+    "DISCORD_GUILD_ID": ("discord_guild_id", "optstr"),
+    "DISCORD_APPLICATION_ID": ("discord_application_id", "optstr"),
+    "DISCORD_API_URL": ("discord_api_url", "str"),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting the bot has. ``.env.example`` documents each one."""
+
+    knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    log_level: str = "INFO"
+    max_input_chars: int = 2000
+    admins: tuple[str, ...] = ()
+    database_url: str = "sqlite:///mlcareer.db"
+    tips_grace_hours: float = 6.0
+    slack_bot_token: Secret | None = None
+    slack_app_token: Secret | None = None
+    slack_signing_secret: Secret | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_http: bool = False
+    slack_port: int = 3000
+    discord_token: Secret | None = None
+    discord_guild_id: str | None = None
+    discord_application_id: str | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
+
+    @classmethod
+    def load(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        dotenv: Path | None = Path(".env"),
+        **overrides: Any,
+    ) -> Settings:
+        """Build settings from ``.env``, then the environment, then ``overrides`` (highest)."""
+        values: dict[str, str] = {}
+        if dotenv is not None and dotenv.is_file():
+            values.update(read_dotenv(dotenv))
+        values.update(os.environ if environ is None else environ)
+        parsed: dict[str, Any] = {}
+        for var, (name, kind) in ENV_VARS.items():
+            if var in values:
+                parsed[name] = _convert(var, values[var], kind)
+        known = {f.name for f in fields(cls)}
+        unknown = set(overrides) - known
+        if unknown:
+            raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        parsed.update(overrides)
+        settings = cls(**parsed)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Check values that every command relies on; platform checks live with each adapter."""
+        if self.max_input_chars < 50:
+            raise SettingsError("MLCAREER_MAX_INPUT_CHARS must be at least 50 (default 2000).")
+        if self.tips_grace_hours < 0:
+            raise SettingsError("MLCAREER_TIPS_GRACE_HOURS must be zero or more (default 6).")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise SettingsError(
+                "MLCAREER_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."
+            )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with some fields changed (command-line flags beat the environment)."""
+        return replace(self, **changes)
+
+
+def _convert(var: str, raw: str, kind: str) -> Any:
+    text = raw.strip()
+    if kind == "str":
+        return text
+    if kind == "optstr":
+        return text or None
+    if kind == "secret":
+        return Secret(text) if text else None
+    if kind == "path":
+        return Path(text).expanduser()
+    if kind == "list":
+        return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
+    if kind == "bool":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise SettingsError(f"{var} must be true or false, not {text!r}.")
+    try:
+        return int(text) if kind == "int" else float(text)
+    except ValueError:
+        raise SettingsError(f"{var} must be a number, not {text!r}.") from None
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes and ``export``."""
+    result: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read {path}: {exc}") from exc
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("export "):
+            stripped = stripped[len("export ") :].lstrip()
+        key, sep, value = stripped.partition("=")
+        key = key.strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise SettingsError(f"{path}:{number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        result[key] = value
+    return result
