@@ -1,0 +1,21 @@
+"""Ports the core needs from the outside world; each adapter or store implements one."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.reply import Reply
+
+
+class ChannelSender(Protocol):
+    """Posts a reply for everyone in a channel, outside any conversation (daily tips).
+
+    Implementations raise ``ChannelGoneError`` when the channel no longer exists or the bot
+    was removed from it, and ``PlatformError`` for any other failure after their own retries.
+    """
+
+    platform: str
+
+    async def post(self, channel: str, reply: Reply) -> None:
+        """Post ``reply`` visibly in ``channel``."""
+        ...
