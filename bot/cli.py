@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import ask, chat, kb
+from bot.commands import ask, chat, kb, run
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.register(commands)
     ask.register(commands)
     kb.register(commands)
+    run.register(commands)
     return parser
 
 

@@ -19,3 +19,14 @@ class ChannelSender(Protocol):
     async def post(self, channel: str, reply: Reply) -> None:
         """Post ``reply`` visibly in ``channel``."""
         ...
+
+
+class PlatformRunner(Protocol):
+    """One chat platform's connection, run by ``mlcareer run`` on the shared event loop."""
+
+    name: str
+    sender: ChannelSender
+
+    async def run(self) -> None:
+        """Connect and serve until cancelled; raise ``SettingsError``/``PlatformError`` on failure."""
+        ...

@@ -1,0 +1,87 @@
+"""``mlcareer run [slack|discord]``: serve the bot on chat platforms, all on one event loop."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from bot.core.ports import PlatformRunner
+from bot.core.router import Router
+from bot.core.services import build_services
+from bot.errors import SettingsError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = ("slack", "discord")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="serve the bot on Slack and/or Discord",
+        description="Serve the bot on every platform whose settings are present, or only on "
+        "the one named. Slack uses Socket Mode when SLACK_APP_TOKEN is set, or HTTP with "
+        "--http. Stop with Ctrl-C.",
+    )
+    parser.add_argument("platform", nargs="?", choices=PLATFORMS, help="serve only this one")
+    parser.add_argument(
+        "--http",
+        action="store_true",
+        default=None,
+        help="Slack: serve the Events API over HTTP at /slack/events instead of Socket Mode",
+    )
+    parser.add_argument("--port", type=int, help="Slack: HTTP port (default: SLACK_PORT or 3000)")
+    parser.set_defaults(func=run)
+
+
+def configured_platforms(settings: Settings) -> list[str]:
+    """The platforms whose main token is set."""
+    found = []
+    if settings.slack_bot_token:
+        found.append("slack")
+    if settings.discord_token:
+        found.append("discord")
+    return found
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.http is not None:
+        settings = settings.with_overrides(slack_http=True)
+    if args.port is not None:
+        settings = settings.with_overrides(slack_port=args.port)
+    platforms = [args.platform] if args.platform else configured_platforms(settings)
+    if not platforms:
+        raise SettingsError(
+            "no chat platform is configured: set SLACK_BOT_TOKEN (Slack) or DISCORD_TOKEN "
+            "(Discord) in the environment or .env (see .env.example); "
+            "for the terminal, use 'mlcareer chat'"
+        )
+    try:
+        asyncio.run(serve(settings, platforms))
+    except KeyboardInterrupt:
+        log.info("stopped")
+    return 0
+
+
+def build_runners(settings: Settings, router: Router, platforms: list[str]) -> list[PlatformRunner]:
+    """One runner per platform; adapters are imported only when asked for."""
+    runners: list[PlatformRunner] = []
+    for name in platforms:
+        if name == "slack":
+            from bot.adapters.slack.runner import SlackRunner
+
+            runners.append(SlackRunner(settings, router))
+        elif name == "discord":
+            from bot.adapters.discord.runner import DiscordRunner
+
+            runners.append(DiscordRunner(settings, router))
+    return runners
+
+
+async def serve(settings: Settings, platforms: list[str]) -> None:
+    """Build the core once and run every platform on this loop until cancelled."""
+    router = Router(build_services(settings))
+    runners = build_runners(settings, router, platforms)
+    await asyncio.gather(*(runner.run() for runner in runners))
