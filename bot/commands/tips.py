@@ -114,23 +114,31 @@ def subscription_table(subscriptions: Sequence[Subscription]) -> str:
 
 
 def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
-    senders = build_senders(settings)
-    if not senders:
-        configured = [name.capitalize() for name in configured_platforms(settings)]
-        if configured:
-            raise SettingsError(
-                f"{' and '.join(configured)} is configured, but this build has no tip sender "
-                "for it yet (see build_senders in bot/tips/senders.py)"
-            )
+    configured = configured_platforms(settings)
+    if not configured:
         raise SettingsError(
             "no chat platform is configured, so there is nowhere to post tips: set "
             "SLACK_BOT_TOKEN (Slack) or DISCORD_TOKEN (Discord) in the environment or .env "
             "(see .env.example)"
         )
     knowledge = load_knowledge(settings.knowledge_dir)
-    report = asyncio.run(send_due(settings, knowledge, senders, args.at))
+    report = asyncio.run(send_due_with_platform_senders(settings, knowledge, args.at))
     print(report_text(report))
     return 1 if report.failed else 0
+
+
+async def send_due_with_platform_senders(
+    settings: Settings, knowledge: KnowledgeBase, at: datetime | None
+) -> RunReport:
+    """``send_due`` through the senders of every configured platform."""
+    async with build_senders(settings) as senders:
+        if not senders:
+            names = " and ".join(name.capitalize() for name in configured_platforms(settings))
+            raise SettingsError(
+                f"{names} is configured, but this build has no tip sender for it yet "
+                "(see build_senders in bot/tips/senders.py)"
+            )
+        return await send_due(settings, knowledge, senders, at)
 
 
 async def send_due(

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
 from bot.core.ports import ChannelSender
 from bot.settings import Settings
 
 
-def build_senders(settings: Settings) -> dict[str, ChannelSender]:
-    """One sender per platform whose token is set, keyed by platform name.
+@asynccontextmanager
+async def build_senders(settings: Settings) -> AsyncIterator[dict[str, ChannelSender]]:
+    """One sender per platform whose token is set, keyed by platform name, for one block.
 
-    Adapters are imported only here, inside the function, so terminal commands never load
-    slack_bolt or discord.
+    An async context manager rather than a plain function because senders hold connections:
+    Discord's logs in over REST and must log out, Slack's web client has an HTTP session.
+    Adapters are imported only inside, so terminal commands never load slack_bolt or discord.
     """
     senders: dict[str, ChannelSender] = {}
-    # TODO(lead): wire the adapters' senders in once their branches are merged, e.g.
-    #   if settings.slack_bot_token:
-    #       from bot.adapters.slack.sender import SlackSender
-    #       senders["slack"] = SlackSender(settings)
-    #   if settings.discord_token:
-    #       from bot.adapters.discord.sender import DiscordSender
-    #       senders["discord"] = DiscordSender(settings)
-    # Discord's sender must post over REST (POST /channels/{id}/messages) without opening the
-    # gateway, and a sender that holds an HTTP session needs closing after send-due.
-    return senders
+    stack = AsyncExitStack()  # closes whatever the senders opened, in reverse order
+    async with stack:
+        # TODO(lead): wire the adapters' senders in once their branches are merged, e.g.
+        #   if settings.slack_bot_token:
+        #       from bot.adapters.slack.sender import SlackSender
+        #       client = <an AsyncWebClient on settings.slack_bot_token / slack_api_url>
+        #       senders["slack"] = SlackSender(client)  # and stack.push_async_callback(...)
+        #                                                 # to close the client's session
+        #   if settings.discord_token:
+        #       from bot.adapters.discord.sender import rest_sender
+        #       senders["discord"] = await stack.enter_async_context(rest_sender(settings))
+        yield senders
