@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.commands import ask, chat, kb, run
@@ -54,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}
         if args.knowledge is not None:
             overrides["knowledge_dir"] = args.knowledge
         if args.log_level:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 # A leading mention of the bot, as each platform writes it: Slack <@U123> or <@U123|name>,
 # Discord <@123> or <@!123>, and plain "@mlcareer" typed in the terminal.
 _LEADING_MENTIONS = re.compile(
-    r"^(?:\s*(?:<@!?[A-Za-z0-9]+(?:\|[^>]*)?>|@mlcareer\b)[\s,:]*)+", re.I
+    r"^(?:\s*(?:<@!?[A-Za-z0-9]+(?:\|[^>]*)?>|@mlcareer\b)[\s,:]*)+", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
 

@@ -21,7 +21,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
@@ -44,7 +44,7 @@ OFF_TOPIC_SHARE = 2.0  # an off-topic word weighs this multiple of the rarest kn
 OUT_OF_DOMAIN_FACTOR = 0.5
 
 
-class Band(str, Enum):
+class Band(StrEnum):
     """How sure the matcher is about its best entry."""
 
     CONFIDENT = "confident"
