@@ -116,6 +116,7 @@ class Matcher:
 
     def _build_index(self) -> None:
         weights: list[dict[str, float]] = [{} for _ in self._entries]
+        strong: set[str] = set()  # words some entry names as a keyword, alias or in its title
         section_index = {e.section: i for i, e in enumerate(self._entries) if e.is_section_entry}
 
         def add(i: int, term: str, weight: float) -> None:
@@ -129,6 +130,7 @@ class Matcher:
             for keyword, weight in keywords:
                 terms = self.normalizer.terms(keyword)
                 single = weight if len(terms) == 1 else weight * PART_WEIGHT
+                strong.update(terms)
                 for term in terms:
                     add(i, term, single)
                     if parent is not None:
@@ -139,6 +141,7 @@ class Matcher:
                         self._phrases.append((parent, terms, weight * CHILD_WEIGHT))
             for term in self.normalizer.terms(entry.title):
                 add(i, term, TITLE_WEIGHT)
+                strong.add(term)
             for phrasing in entry.phrasings:
                 for term in self.normalizer.terms(phrasing):
                     add(i, term, PHRASING_WEIGHT)
@@ -149,8 +152,12 @@ class Matcher:
         for entry_weights in weights:
             for term in entry_weights:
                 document_frequency[term] += 1
-        self._idf = {term: math.log(1.0 + count / df) for term, df in document_frequency.items()}
-        self._max_idf = max(self._idf.values(), default=1.0)
+        idf = {term: math.log(1.0 + count / df) for term, df in document_frequency.items()}
+        self._max_idf = max(idf.values(), default=1.0)
+        # A word seen only in example questions ("look", "real") says little about the topic:
+        # in a question it weighs no more than a word never seen at all.
+        unknown = UNKNOWN_SHARE * self._max_idf
+        self._idf = {t: v if t in strong else min(v, unknown) for t, v in idf.items()}
         for i, entry_weights in enumerate(weights):
             for term, weight in entry_weights.items():
                 self._postings.setdefault(term, []).append((i, weight))
