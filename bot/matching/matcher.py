@@ -31,6 +31,7 @@ from bot.matching.normalize import Normalizer, raw_tokens, stem
 from bot.matching.typos import TypoFixer
 
 KEYWORD_WEIGHT = 1.0
+ALIAS_WEIGHT = 1.3  # a topic's own name ("salary", "duties") says most about what is asked
 PART_WEIGHT = 0.5  # one word of a multi-word keyword, on its own
 MENTION_WEIGHT = 0.5  # a name the entry mentions but that does not say what is asked
 TITLE_WEIGHT = 0.8
@@ -38,6 +39,7 @@ PHRASING_WEIGHT = 0.6
 CHILD_WEIGHT = 0.7  # a section entry also answers, a little less well, what its parts answer
 PHRASE_BONUS = 0.5  # share of a multi-word keyword's weight added when all of it is present
 UNKNOWN_SHARE = 0.3  # an unseen word weighs this share of the rarest known word
+UNKNOWN_CAP = 1.0  # all unseen words together weigh at most this multiple of the rarest word
 OFF_TOPIC_SHARE = 2.0  # an off-topic word weighs this multiple of the rarest known word
 # An off-topic question that never names the domain ("how much do dentists make") keeps this
 # share of its score: its other words matching is no sign the bot can answer it.
@@ -109,7 +111,7 @@ class Matcher:
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._phrases: list[tuple[int, tuple[str, ...], float]] = []
         self._build_index()
-        self._typos = TypoFixer(self._vocabulary_words())
+        self._typos = TypoFixer(self._vocabulary_words(), self._strong_words())
         self._topic_names = sorted(knowledge.by_alias)
 
     # --- index ---------------------------------------------------------------------------
@@ -125,7 +127,8 @@ class Matcher:
 
         for i, entry in enumerate(self._entries):
             parent = None if entry.is_section_entry else section_index.get(entry.section)
-            keywords = [(k, KEYWORD_WEIGHT) for k in (*entry.keywords, *entry.aliases)]
+            keywords = [(k, KEYWORD_WEIGHT) for k in entry.keywords]
+            keywords += [(a, ALIAS_WEIGHT) for a in entry.aliases]
             keywords += [(m, MENTION_WEIGHT) for m in entry.mentions]
             for keyword, weight in keywords:
                 terms = self.normalizer.terms(keyword)
@@ -161,6 +164,16 @@ class Matcher:
         for i, entry_weights in enumerate(weights):
             for term, weight in entry_weights.items():
                 self._postings.setdefault(term, []).append((i, weight))
+
+    def _strong_words(self) -> set[str]:
+        """Words a typo may be repaired into: keywords, aliases, titles and word lists."""
+        vocab = self.knowledge.vocabulary
+        texts = [*vocab.anchors, *vocab.off_topic, *vocab.synonyms]
+        for variants in vocab.synonyms.values():
+            texts.extend(variants)
+        for entry in self._entries:
+            texts.extend((entry.title, *entry.keywords, *entry.mentions, *entry.aliases))
+        return {token for text in texts for token in raw_tokens(text)}
 
     def _vocabulary_words(self) -> set[str]:
         """Every word the knowledge base uses, as typed and as stemmed (for typo repair)."""
@@ -221,7 +234,12 @@ class Matcher:
             return MatchResult(question, terms, (), Band.DECLINE)
         off_topic = self._off_topic_terms(terms)
         query_weight = {term: self._term_weight(term, off_topic) for term in terms}
-        total = sum(query_weight.values())
+        unseen = [t for t in terms if t not in self._idf and t not in off_topic]
+        # Long messages carry context ("I'm 22, just finished my degree...") in words the
+        # knowledge base never uses; past a point, more of them should not sink the answer.
+        unseen_weight = sum(query_weight[t] for t in unseen)
+        total = sum(query_weight.values()) - unseen_weight
+        total += min(unseen_weight, UNKNOWN_CAP * self._max_idf)
         scores: dict[int, float] = defaultdict(float)
         for term, weight in query_weight.items():
             for i, entry_weight in self._postings.get(term, ()):

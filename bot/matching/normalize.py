@@ -147,6 +147,9 @@ def stem(word: str) -> str:
         word = word[:-2]
         if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "ls":
             word = word[:-1]
+    # A final silent e goes too, so "scale", "scaled" and "scaling" meet at "scal".
+    if word.endswith("e") and not word.endswith("ee") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
