@@ -9,6 +9,7 @@ characters show as typed and ``@everyone`` or ``<@id>`` can never become a menti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,6 +39,7 @@ TOPIC_PREFIX = "mlcareer:topic:"
 SHARE_ID = "mlcareer:share"
 SHARE_LABEL = "Share in channel"
 ELLIPSIS = "\u2026"
+LIST_ITEM = re.compile(r"^(?:[-*\u2022]\s|\d+[.)]\s)")
 BULLET = "\u2022"
 
 COLOURS: dict[ReplyKind, int] = {
@@ -153,11 +155,27 @@ def render(reply: Reply, *, shareable: bool) -> Rendered:
 
 
 def description_text(reply: Reply) -> str:
-    """Notices (in italics) then the body, escaped."""
+    """Notices (in italics) then the body, reflowed and escaped."""
     parts = [f"*{escape(notice)}*" for notice in reply.notices if notice.strip()]
     if reply.body.strip():
-        parts.append(escape(reply.body.strip()))
+        parts.append(escape(reflow(reply.body)))
     return "\n\n".join(parts)
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs (Discord shows every newline as a break);
+    blank lines and lines that start a list item stay as they are."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        joined: list[str] = []
+        for line in lines:
+            if joined and not LIST_ITEM.match(line):
+                joined[-1] = f"{joined[-1]} {line}"
+            else:
+                joined.append(line)
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
 
 
 def list_fields(reply: Reply, pointer: str) -> list[dict[str, Any]]:
