@@ -99,7 +99,7 @@ def message(
     payload["author"] = fake.USERS[author]
     if "guild_id" in payload:
         payload["member"] = {k: v for k, v in fake.member(author).items() if k != "user"}
-        payload["mentions"] = [{**fake.BOT_USER, "member": fake.member(fake.BOT_ID)}] if (
-            mention_bot
-        ) else []
+        payload["mentions"] = (
+            [{**fake.BOT_USER, "member": fake.member(fake.BOT_ID)}] if (mention_bot) else []
+        )
     return payload

@@ -287,7 +287,7 @@ class FakeDiscord:
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send one gateway DISPATCH event to the connected client."""
-        assert self._ws is not None and self._encoder is not None, "no client connected"
+        assert self._ws is not None, "no client connected"
         self._seq += 1
         await self._send({"op": DISPATCH, "t": event, "s": self._seq, "d": data})
 
@@ -297,15 +297,15 @@ class FakeDiscord:
         *,
         count: int = 1,
         after: int = 0,
-        timeout: float = 5.0,
+        within: float = 5.0,
     ) -> list[Received]:
         """The first ``count`` calls from ``received[after:]`` matching ``predicate``,
-        waiting (at most ``timeout`` seconds of loopback I/O) until there are that many."""
+        waiting (at most ``within`` seconds of loopback I/O) until there are that many."""
 
         def found() -> list[Received]:
             return [r for r in self.received[after:] if predicate(r)]
 
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             async with self._changed:
                 await self._changed.wait_for(lambda: len(found()) >= count)
         return found()[:count]
@@ -316,7 +316,8 @@ class FakeDiscord:
     # --- gateway ---------------------------------------------------------------------------
 
     async def _send(self, payload: dict[str, Any]) -> None:
-        assert self._ws is not None and self._encoder is not None
+        assert self._ws is not None
+        assert self._encoder is not None
         frame = self._encoder.encode(payload)
         if isinstance(frame, bytes):
             await self._ws.send_bytes(frame)
@@ -397,9 +398,7 @@ class FakeDiscord:
                 await asyncio.sleep(self.callback_delay)
         return await self._record(
             Received(request.method, path, body, query, kind, message, status),
-            _json(result, status=status)
-            if result is not None
-            else web.Response(status=204),
+            _json(result, status=status) if result is not None else web.Response(status=204),
         )
 
     async def _record(self, received: Received, response: web.Response) -> web.Response:
@@ -415,7 +414,11 @@ class FakeDiscord:
             return "other", self._application(), 200
         if (method, path) == ("GET", "/gateway/bot"):
             limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-            return "other", {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}, 200
+            return (
+                "other",
+                {"url": self.gateway_url, "shards": 1, "session_start_limit": limit},
+                200,
+            )
         commands = re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", path)
         if commands:
             scope = commands.group(2)

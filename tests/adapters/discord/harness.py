@@ -145,7 +145,7 @@ class DiscordHarness:
         payload = events.message(text, fixture_name="message_dm")
         return texts(await self.post_message(payload))
 
-    async def interact(self, payload: dict[str, Any], timeout: float = 5.0) -> list[Received]:
+    async def interact(self, payload: dict[str, Any], within: float = 5.0) -> list[Received]:
         """Push INTERACTION_CREATE; the callback and any follow-ups it led to."""
         self.fake.interactions[payload["token"]] = payload
         start = len(self.fake.received)
@@ -154,18 +154,18 @@ class DiscordHarness:
         (callback,) = await self.fake.wait_for(
             lambda r: r.kind == "callback" and r.path.startswith(prefix),
             after=start,
-            timeout=timeout,
+            within=within,
         )
         if callback.body.get("type") != 5:
             return [callback]
         token = payload["token"]
         (followup,) = await self.fake.wait_for(
-            lambda r: r.kind == "followup" and token in r.path, after=start, timeout=timeout
+            lambda r: r.kind == "followup" and token in r.path, after=start, within=within
         )
         edits = [r for r in self.fake.received[start:] if r.kind == "edit" and token in r.path]
         return [callback, *edits, followup]
 
-    async def post_message(self, payload: dict[str, Any], timeout: float = 5.0) -> list[Received]:
+    async def post_message(self, payload: dict[str, Any], within: float = 5.0) -> list[Received]:
         """Push MESSAGE_CREATE; the message the bot posted in answer."""
         start = len(self.fake.received)
         await self.fake.dispatch("MESSAGE_CREATE", payload)
@@ -173,7 +173,7 @@ class DiscordHarness:
         return await self.fake.wait_for(
             lambda r: r.kind == "message" and r.path == channel and r.status == 200,
             after=start,
-            timeout=timeout,
+            within=within,
         )
 
 

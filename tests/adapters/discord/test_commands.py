@@ -22,7 +22,13 @@ def test_one_subcommand_per_section_plus_the_fixed_ones(knowledge: KnowledgeBase
     definition = command_definition(knowledge)
     assert definition["name"] == "mlcareer"
     assert names(definition["options"]) == [
-        *SECTION_IDS, "ask", "tip", "topics", "about", "help", "tips"
+        *SECTION_IDS,
+        "ask",
+        "tip",
+        "topics",
+        "about",
+        "help",
+        "tips",
     ]
     tips = definition["options"][-1]
     assert tips["type"] == 2
@@ -49,8 +55,12 @@ def test_limit_problems_catches_each_kind_of_violation(knowledge: KnowledgeBase)
         {"type": 3, "name": "b", "description": "b", "required": True},
     ]
     broken["options"][3]["options"] = [
-        {"type": 3, "name": "c", "description": "c", "choices": [
-            {"name": "n" * 101, "value": "v"}] * 26}
+        {
+            "type": 3,
+            "name": "c",
+            "description": "c",
+            "choices": [{"name": "n" * 101, "value": "v"}] * 26,
+        }
     ]
     problems = "\n".join(limit_problems(broken))
     assert "options; Discord allows 25" in problems

@@ -223,14 +223,15 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
     assert bool(followup.body.get("flags", 0) & EPHEMERAL) is not public
     if public:
         edits = [r for r in harness.fake.received if r.kind == "edit"]
-        assert edits and edits[0].body["content"] == "Posted in the channel."
+        assert edits
+        assert edits[0].body["content"] == "Posted in the channel."
 
 
 async def test_every_interaction_is_answered_quickly(harness: DiscordHarness) -> None:
     """Loopback answers take milliseconds; Discord allows three seconds."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    await harness.interact(events.command("skills"), timeout=2.5)
+    await harness.interact(events.command("skills"), within=2.5)
     assert loop.time() - started < 2.5
 
 

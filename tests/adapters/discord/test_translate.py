@@ -32,8 +32,12 @@ def test_command_text_is_the_routers_text_form(name: str, text: str) -> None:
 
 def test_tips_subcommands_without_options() -> None:
     for action in ("off", "status", "now"):
-        data = {"name": "mlcareer", "options": [{"name": "tips", "type": 2, "options": [
-            {"name": action, "type": 1, "options": []}]}]}
+        data = {
+            "name": "mlcareer",
+            "options": [
+                {"name": "tips", "type": 2, "options": [{"name": action, "type": 1, "options": []}]}
+            ],
+        }
         assert command_text(data) == f"tips {action}"
 
 
