@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import json
 import re
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -156,6 +157,7 @@ class Received:
     kind: str  # message, callback, followup, edit, commands, other
     message: dict[str, Any] | None = None  # the message the call created or edited
     status: int = 200
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
 
 
 @dataclass
