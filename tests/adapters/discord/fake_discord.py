@@ -173,29 +173,35 @@ class Failure:
 
 
 class GatewayEncoder:
-    """Frames gateway payloads the way the client asked: plain text, zlib-stream or zstd."""
+    """Frames gateway payloads the way the client asked: plain text, zlib-stream or zstd-stream
+    (discord.py asks for zstd when the zstandard package or Python's compression.zstd exists)."""
 
     def __init__(self, compress: str | None) -> None:
-        self.compress = compress
-        self._zlib = zlib.compressobj() if compress == "zlib-stream" else None
-        self._zstd: Any = None
-        if compress == "zstd-stream":
-            import zstandard  # discord.py asks for zstd only when zstandard is installed
-
-            self._zstd = zstandard.ZstdCompressor().compressobj()
-        elif compress not in (None, "zlib-stream"):
+        self.compress: Callable[[bytes], bytes] | None = None
+        if compress == "zlib-stream":
+            stream = zlib.compressobj()
+            self.compress = lambda data: stream.compress(data) + stream.flush(zlib.Z_SYNC_FLUSH)
+        elif compress == "zstd-stream":
+            self.compress = zstd_stream()
+        elif compress is not None:
             raise ValueError(f"unsupported compress={compress}")
 
     def encode(self, payload: dict[str, Any]) -> str | bytes:
         text = json.dumps(payload, separators=(",", ":"))
-        if self._zlib is not None:
-            return self._zlib.compress(text.encode()) + self._zlib.flush(zlib.Z_SYNC_FLUSH)
-        if self._zstd is not None:
-            import zstandard
+        return text if self.compress is None else self.compress(text.encode())
 
-            data: bytes = self._zstd.compress(text.encode())
-            return data + self._zstd.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
-        return text
+
+def zstd_stream() -> Callable[[bytes], bytes]:
+    """One zstd stream, flushed after each gateway message."""
+    try:
+        import zstandard
+    except ImportError:
+        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+
+        compressor = zstd.ZstdCompressor()
+        return lambda data: bytes(compressor.compress(data, zstd.ZstdCompressor.FLUSH_BLOCK))
+    stream = zstandard.ZstdCompressor().compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

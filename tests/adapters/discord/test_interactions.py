@@ -60,11 +60,11 @@ async def test_commands_are_synced_to_the_guild_once(
 async def test_an_unchanged_definition_is_not_written_again() -> None:
     async with DiscordHarness() as first:
         existing = first.fake.commands
-        second = DiscordHarness()
-        second.fake.commands = existing  # Discord already has what the first run wrote
-        async with second:
-            methods = [(r.method, r.kind) for r in second.fake.received if r.kind == "commands"]
-            assert methods == [("GET", "commands")]
+    second = DiscordHarness()
+    second.fake.commands = existing  # Discord already has what the first run wrote
+    async with second:
+        methods = [(r.method, r.kind) for r in second.fake.received if r.kind == "commands"]
+        assert methods == [("GET", "commands")]
 
 
 async def test_without_a_guild_id_commands_sync_globally() -> None:
@@ -225,14 +225,6 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
         edits = [r for r in harness.fake.received if r.kind == "edit"]
         assert edits
         assert edits[0].body["content"] == "Posted in the channel."
-
-
-async def test_every_interaction_is_answered_quickly(harness: DiscordHarness) -> None:
-    """Loopback answers take milliseconds; Discord allows three seconds."""
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await harness.interact(events.command("skills"), within=2.5)
-    assert loop.time() - started < 2.5
 
 
 def all_sent_messages(received: list[Any]) -> list[dict[str, Any]]:
