@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.adapters.discord.harness import DiscordHarness, command_payload  # noqa: E402
+from tests.adapters.discord.harness import DiscordHarness, command_payload
 
 TEXTS = (
     "skills",
