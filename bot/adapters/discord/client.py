@@ -26,10 +26,18 @@ def intents() -> discord.Intents:
     return chosen
 
 
+def quiet_voice_warnings() -> None:
+    """The bot has no voice features: skip discord.py's start-up warnings that the optional
+    voice libraries are missing, which would otherwise precede every error line."""
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
+
+
 class MlcareerClient(discord.Client):
     """A ``discord.Client`` whose event methods delegate to ``handlers``."""
 
     def __init__(self, router: Router, *, defer_after: float = handlers.DEFER_AFTER) -> None:
+        quiet_voice_warnings()
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),

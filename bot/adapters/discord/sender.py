@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 import aiohttp
 import discord
 
+from bot.adapters.discord.client import quiet_voice_warnings
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.embeds import render
 from bot.adapters.discord.handlers import message_kwargs
@@ -78,6 +79,7 @@ async def rest_sender(settings: Settings) -> AsyncIterator[DiscordSender]:
     ``mlcareer tips send-due``; logs out when the block ends."""
     config = discord_config(settings)
     use_api(config.api_url)
+    quiet_voice_warnings()
     client = discord.Client(
         intents=discord.Intents.none(), allowed_mentions=discord.AllowedMentions.none()
     )
