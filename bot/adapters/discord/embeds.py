@@ -112,7 +112,7 @@ def shortened_pointer(reply: Reply) -> str:
         where = f" (article section: {section.name})" if section else ""
         return (
             f"Shortened to fit Discord. The full topic is \u201c{escape(reply.entry_id)}\u201d"
-            f"{where}: `mlcareer ask {reply.entry_id}` in a terminal shows all of it."
+            f"{where}: `/mlcareer ask question:{reply.entry_id}` shows it on its own."
         )
     return "Shortened to fit Discord."
 

@@ -83,7 +83,7 @@ def test_a_very_long_answer_is_shortened_with_a_pointer_to_the_full_topic() -> N
     )
     rendered = render(huge, shareable=True)
     embed_limits_hold(rendered.embed)
-    assert "mlcareer ask skills/programming-languages" in rendered.embed["description"]
+    assert "/mlcareer ask question:skills/programming-languages" in rendered.embed["description"]
     assert len(rendered.buttons) <= embeds.BUTTON_LIMIT
     assert rendered.buttons[-1].custom_id == SHARE_ID
     assert all(len(b.label) <= embeds.BUTTON_LABEL_LIMIT for b in rendered.buttons)
