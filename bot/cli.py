@@ -11,9 +11,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
-from bot.commands import ask, chat, kb, run, tips
+from bot.commands import ask, chat, discord, kb, run, tips
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(commands)
     kb.register(commands)
     run.register(commands)
+    discord.register(commands)
     tips.register(commands)
     return parser
 
@@ -55,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}
         if args.knowledge is not None:
             overrides["knowledge_dir"] = args.knowledge
         if args.log_level:
