@@ -49,7 +49,8 @@ class Subscription:
     ``at`` is the wall-clock time in ``zone`` (an IANA name). ``next_fire`` is the UTC instant of
     the next post, kept in storage so finding the due channels is one indexed range query.
     A paused subscription (the channel is gone or the bot was removed) keeps its settings and
-    posts nothing until someone turns tips on again.
+    posts nothing until someone turns tips on again. ``updated_at``/``updated_by`` say when and
+    by whom it was last changed.
     """
 
     key: ChannelKey
@@ -57,10 +58,10 @@ class Subscription:
     zone: str
     days: Days
     next_fire: datetime
+    updated_at: datetime
     paused: bool = False
     pause_reason: str | None = None
     updated_by: str | None = None
-    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,9 @@
 
 The calls are synchronous sqlite3 on the event loop, on purpose: each method runs one or two
 short statements against a local, indexed file (finding the due channels among 10,000 takes
-about a millisecond, see ``benchmarks/tips_due.py``), which costs less than handing the work to
-a thread would. Waiting on another process's write lock is bounded by the busy timeout, and
-every write transaction here lasts well under a millisecond.
+a fraction of a millisecond, see ``benchmarks/tips_due.py``), which costs less than handing
+the work to a thread would. Waiting on another process's write lock is bounded by the busy
+timeout, and every write transaction here lasts well under a millisecond.
 """
 
 from __future__ import annotations
@@ -104,7 +104,6 @@ class SqliteStore:
 
     async def save(self, subscription: Subscription) -> None:
         sub = subscription
-        updated = sub.updated_at or datetime.now(UTC)
         with self._guard("save a subscription") as conn:
             conn.execute(
                 f"INSERT INTO subscriptions ({_SUBSCRIPTION_COLUMNS}) "
@@ -123,7 +122,7 @@ class SqliteStore:
                     int(sub.paused),
                     sub.pause_reason,
                     sub.updated_by,
-                    _seconds(updated),
+                    _seconds(sub.updated_at),
                 ),
             )
 

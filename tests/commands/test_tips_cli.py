@@ -113,6 +113,7 @@ def test_subscription_table_shows_a_paused_channel_with_its_reason() -> None:
         zone="UTC",
         days=Days.DAILY,
         next_fire=MONDAY_8AM,
+        updated_at=MONDAY_8AM,
         paused=True,
         pause_reason="missing access (403)",
     )
