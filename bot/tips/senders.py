@@ -20,13 +20,8 @@ async def build_senders(settings: Settings) -> AsyncIterator[dict[str, ChannelSe
     senders: dict[str, ChannelSender] = {}
     stack = AsyncExitStack()  # closes whatever the senders opened, in reverse order
     async with stack:
-        # TODO(lead): wire the adapters' senders in once their branches are merged, e.g.
-        #   if settings.slack_bot_token:
-        #       from bot.adapters.slack.sender import SlackSender
-        #       client = <an AsyncWebClient on settings.slack_bot_token / slack_api_url>
-        #       senders["slack"] = SlackSender(client)  # and stack.push_async_callback(...)
-        #                                                 # to close the client's session
-        #   if settings.discord_token:
-        #       from bot.adapters.discord.sender import rest_sender
-        #       senders["discord"] = await stack.enter_async_context(rest_sender(settings))
+        if settings.discord_token:
+            from bot.adapters.discord.sender import rest_sender
+
+            senders["discord"] = await stack.enter_async_context(rest_sender(settings))
         yield senders

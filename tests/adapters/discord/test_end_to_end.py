@@ -24,6 +24,7 @@ async def test_mlcareer_run_discord_answers_a_mention(tmp_path: Path) -> None:
         "DISCORD_API_URL": server.api_url,
         "DISCORD_GUILD_ID": fake.GUILD_ID,
         "MLCAREER_LOG_LEVEL": "DEBUG",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'tips.db'}",
     }
     env.pop("SLACK_BOT_TOKEN", None)
     with log.open("wb") as stderr:
@@ -36,6 +37,7 @@ async def test_mlcareer_run_discord_answers_a_mention(tmp_path: Path) -> None:
             "run",
             "discord",
             env=env,
+            cwd=tmp_path,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=stderr,
