@@ -104,18 +104,22 @@ class Router:
 
     async def handle(self, request: Request) -> Reply:
         """Route one request; always returns a reply, never raises."""
-        cleaned = clean(request.text, self.services.max_input_chars)
-        for route in self.routes:
-            args = route.test(cleaned.text, self.services)
-            if args is None:
-                continue
-            context = Context(request, cleaned.text, args, cleaned.notices, self.services)
-            try:
+        name = "clean"
+        try:
+            cleaned = clean(request.text, self.services.max_input_chars)
+            for route in self.routes:
+                name = route.name
+                # A route's test runs inside the guard too: a test that raises must not
+                # escape to the adapter any more than a handler that raises.
+                args = route.test(cleaned.text, self.services)
+                if args is None:
+                    continue
+                context = Context(request, cleaned.text, args, cleaned.notices, self.services)
                 return await route.handler(context)
-            except Exception:
-                log.exception("handler %r failed on platform %s", route.name, request.platform)
-                return failure_reply()
-        return failure_reply()  # unreachable: the last route accepts anything
+        except Exception:
+            log.exception("route %r failed on platform %s", name, request.platform)
+            return failure_reply()
+        return failure_reply()  # unreachable with ROUTES: the last route accepts anything
 
 
 def failure_reply() -> Reply:
