@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 from bot.console.render import render
+from bot.console.streams import tolerate_bad_text
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.router import Router
@@ -32,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     router = Router(build_services(settings))
+    tolerate_bad_text()
     words: list[str] = args.question
     with asyncio.Runner() as runner:
         if words == ["-"]:

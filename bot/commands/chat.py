@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from bot.console.repl import chat
+from bot.console.streams import tolerate_bad_text
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.settings import Settings
@@ -23,5 +24,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     router = Router(build_services(settings))
+    tolerate_bad_text()
     with asyncio.Runner() as runner:
         return chat(router, runner)
