@@ -169,10 +169,22 @@ def read_dotenv(path: Path) -> dict[str, str]:
         key = key.strip()
         if not sep or not key.replace("_", "").isalnum():
             raise SettingsError(f"{path}:{number}: expected KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        result[key] = value
+        result[key] = _dotenv_value(value, f"{path}:{number}: {key}")
     return result
+
+
+def _dotenv_value(raw: str, where: str) -> str:
+    """A value as written: quoted (a comment may follow the closing quote) or bare, where a
+    ``#`` after whitespace starts a comment (a ``#`` inside a word, as in a token, does not)."""
+    value = raw.strip()
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        if end == -1:
+            raise SettingsError(f"{where}: the closing {value[0]} is missing")
+        rest = value[end + 1 :].strip()
+        if rest and not rest.startswith("#"):
+            raise SettingsError(f"{where}: unexpected text after the closing quote")
+        return value[1:end]
+    if raw[:1].isspace():
+        value = " " + value  # "KEY= # note" is an empty value and a comment
+    return value.split(" #", 1)[0].strip()
