@@ -63,6 +63,10 @@ def load_knowledge(path: Path) -> KnowledgeBase:
     only: Path | None = None
     folder = path
     if path.is_file():
+        if path.suffix not in {".yaml", ".yml"}:
+            raise KnowledgeError(
+                [f"{path}:1: not a knowledge file; pass the knowledge folder or a .yaml file in it"]
+            )
         only, folder = path, path.parent
     elif not path.is_dir():
         raise KnowledgeError([f"{path}: no such file or folder; pass the knowledge folder"])
