@@ -140,7 +140,7 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
     if fields_ is None:
         return
     values, lines = fields_
-    label = f"entry '{values.get('id', '?')}'"
+    label = f"entry '{_ident(values)}'"
     problems_before = len(found.problems)
     entry_id = _text(file, values, lines, "id", label, found)
     section = _text(file, values, lines, "section", label, found)
@@ -196,7 +196,7 @@ def _load_tip(file: Path, node: yaml.Node, found: _Collected) -> None:
     if fields_ is None:
         return
     values, lines = fields_
-    label = f"tip '{values.get('id', '?')}'"
+    label = f"tip '{_ident(values)}'"
     problems_before = len(found.problems)
     tip_id = _text(file, values, lines, "id", label, found)
     section = _text(file, values, lines, "section", label, found)
@@ -304,6 +304,12 @@ def _first_file(found: _Collected) -> str:
 
 
 # --- YAML node helpers -------------------------------------------------------------------
+
+
+def _ident(values: dict[str, yaml.Node]) -> str:
+    """The id as written, for naming an entry or tip in a message (``?`` when it has none)."""
+    node = values.get("id")
+    return str(node.value) if isinstance(node, yaml.ScalarNode) and node.value else "?"
 
 
 def _line(node: yaml.Node) -> int:
