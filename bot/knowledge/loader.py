@@ -31,6 +31,7 @@ ENTRY_OPTIONAL = ("points", "mentions", "aliases", "related")
 TIP_REQUIRED = ("id", "section", "text")
 VOCABULARY_KEYS = ("synonyms", "patterns", "anchors", "off_topic")
 _LIST_FIELDS = {"phrasings", "keywords", "points", "mentions", "aliases", "related"}
+_POSITION = re.compile(r"^(.+?):(\d+): ")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 
 
@@ -45,6 +46,8 @@ class _Collected:
     problems: list[str] = field(default_factory=list)
     # (entry, line of its related list) pairs, checked once every id is known.
     related_refs: list[tuple[Entry, int]] = field(default_factory=list)
+    # Ids of entries that had problems of their own: a reference to one is not dangling.
+    invalid_ids: set[str] = field(default_factory=set)
 
 
 def knowledge_files(path: Path) -> list[Path]:
@@ -77,7 +80,7 @@ def load_knowledge(path: Path) -> KnowledgeBase:
     for file in files:
         _load_file(file, found)
     _check_cross_references(found, whole_folder=only is None)
-    problems = found.problems
+    problems = sorted(found.problems, key=_position)
     if only is not None:
         problems = [p for p in problems if p.startswith(f"{only}:")]
     if problems:
@@ -154,7 +157,7 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
             f"{file}:{lines['id']}: {label}: id must be lowercase words joined by '-', "
             "optionally 'section/name'"
         )
-    elif entry_id and section and entry_id != section and not entry_id.startswith(section + "/"):
+    elif entry_id and section in SECTION_IDS and not _id_in_section(entry_id, section):
         found.problems.append(
             f"{file}:{lines['id']}: {label}: id must be '{section}' or start with '{section}/'"
         )
@@ -167,9 +170,11 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
         if name in values
     }
     for name in ("phrasings", "keywords"):
-        if name in lists and not lists[name]:
+        if name in lists and not lists[name] and isinstance(values[name], yaml.SequenceNode):
             found.problems.append(f"{file}:{lines[name]}: {label}: '{name}' is empty; add some")
     if len(found.problems) > problems_before:
+        if entry_id:
+            found.invalid_ids.add(entry_id)
         return
     entry = Entry(
         id=entry_id,
@@ -275,7 +280,7 @@ def _check_cross_references(found: _Collected, whole_folder: bool) -> None:
         for ref in entry.related:
             if ref == entry.id:
                 found.problems.append(f"{entry.file}:{line}: entry '{entry.id}' lists itself")
-            elif ref not in seen:
+            elif ref not in seen and ref not in found.invalid_ids:
                 found.problems.append(
                     f"{entry.file}:{line}: entry '{entry.id}': related id '{ref}' does not exist"
                     f"{_did_you_mean(ref, list(seen))}; fix or remove it"
@@ -304,6 +309,16 @@ def _first_file(found: _Collected) -> str:
 
 
 # --- YAML node helpers -------------------------------------------------------------------
+
+
+def _id_in_section(entry_id: str, section: str) -> bool:
+    return entry_id == section or entry_id.startswith(section + "/")
+
+
+def _position(problem: str) -> tuple[str, int]:
+    """Sort key that lists problems file by file, in line order."""
+    found = _POSITION.match(problem)
+    return (found[1], int(found[2])) if found else ("", 0)
 
 
 def _ident(values: dict[str, yaml.Node]) -> str:
