@@ -33,12 +33,18 @@ def render(reply: Reply, width: int = WIDTH) -> str:
     if reply.suggestions:
         label = "Did you mean" if reply.kind is ReplyKind.DID_YOU_MEAN else "Try"
         names = ", ".join(link.topic for link in reply.suggestions)
-        out.extend(textwrap.wrap(f"{label}: {names}", width, subsequent_indent="  "))
+        out.extend(_wrap_names(f"{label}: {names}", width))
     if reply.related:
         names = ", ".join(link.topic for link in reply.related)
-        out.extend(textwrap.wrap(f"Related: {names}", width, subsequent_indent="  "))
+        out.extend(_wrap_names(f"Related: {names}", width))
     if reply.source:
         out.extend(textwrap.wrap(f"Source: {reply.source}", width, subsequent_indent="  "))
     while out and not out[-1]:
         out.pop()
     return "\n".join(out)
+
+
+def _wrap_names(text: str, width: int) -> list[str]:
+    # Topic ids are typed back as they are shown, so a line must never break inside one
+    # ("skills/algorithms-" / "and-models").
+    return textwrap.wrap(text, width, subsequent_indent="  ", break_on_hyphens=False)
