@@ -1,17 +1,30 @@
-"""Shared fixtures: the shipped knowledge base and a matcher over it, loaded once per session."""
+"""Shared fixtures: the shipped knowledge base, core services on it, and a CLI runner."""
 
 from __future__ import annotations
 
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from bot.core.router import Router
+from bot.core.services import Services
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
+KB_FIXTURES = DATA / "kb"
+
+# Variables that would change what the CLI does; removed so a developer's shell cannot leak in.
+_SETTING_PREFIXES = ("MLCAREER_", "SLACK_", "DISCORD_", "DATABASE_URL", "PYTHONIOENCODING")
+
+RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +35,51 @@ def knowledge() -> KnowledgeBase:
 @pytest.fixture(scope="session")
 def matcher(knowledge: KnowledgeBase) -> Matcher:
     return Matcher(knowledge)
+
+
+@pytest.fixture
+def services(knowledge: KnowledgeBase, matcher: Matcher) -> Services:
+    return Services(knowledge=knowledge, matcher=matcher, rng=random.Random(1234))
+
+
+@pytest.fixture
+def router(services: Services) -> Router:
+    return Router(services)
+
+
+@pytest.fixture(scope="session")
+def kb_fixtures() -> Path:
+    """The folder of small knowledge bases, each broken in one way (and one valid)."""
+    return KB_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path) -> RunCli:
+    """Run ``python -m bot ARGS`` in an empty folder (so no stray .env is read); bytes in/out."""
+
+    def run(
+        *args: str,
+        stdin: bytes = b"",
+        extra_env: dict[str, str] | None = None,
+        code: str | None = None,
+    ) -> subprocess.CompletedProcess[bytes]:
+        """``code``, if given, runs as ``python -c CODE ARGS`` instead of ``python -m bot``."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
+        env.update(extra_env or {})
+        program = ["-m", "bot"] if code is None else ["-c", code]
+        return subprocess.run(
+            [sys.executable, *program, *args],
+            input=stdin,
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+    return run
