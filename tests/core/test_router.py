@@ -1,0 +1,293 @@
+"""The router: every route of the table, on the shipped knowledge base and the real matcher."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import replace
+
+import pytest
+
+from bot.core import handlers
+from bot.core.handlers import Context
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
+from bot.core.router import Route, Router, anything
+from bot.core.services import Services
+from bot.knowledge.loader import load_knowledge
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.sections import SECTION_IDS
+from bot.matching.matcher import Matcher, Thresholds
+from bot.settings import DEFAULT_KNOWLEDGE_DIR
+
+# Every topic name the shipped knowledge answers to (ids and aliases), for parametrising.
+TOPIC_NAMES = sorted(load_knowledge(DEFAULT_KNOWLEDGE_DIR).by_alias)
+
+
+async def ask(router: Router, text: str, **request: object) -> Reply:
+    return await router.handle(Request(text=text, **request))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+async def test_empty_text_gets_help(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.HELP
+
+
+@pytest.mark.parametrize("text", ["help", "HELP", "help?", "help me please", "commands", "usage"])
+async def test_help_words_get_help_listing_the_commands(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.HELP
+    commands = reply.lists[0].items
+    for word in ("topics", "tip", "tips on|off|status|now", "about", "help"):
+        assert any(item.startswith(word) for item in commands), word
+
+
+@pytest.mark.parametrize("text", ["topics", "Topics?", "list", "menu", "sections"])
+async def test_topics_lists_every_entry_grouped_by_section(
+    router: Router, knowledge: KnowledgeBase, text: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.TOPICS
+    listed = [item.split(":")[0] for bullets in reply.lists for item in bullets.items]
+    assert sorted(listed) == sorted(entry.id for entry in knowledge.entries)
+    assert [link.topic for link in reply.suggestions] == list(SECTION_IDS)
+
+
+@pytest.mark.parametrize("text", ["about", "sources", "credits"])
+async def test_about_says_where_the_knowledge_comes_from(
+    router: Router, knowledge: KnowledgeBase, text: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ABOUT
+    assert "Machine Learning Engineer: Responsibilities, Skills, Career Path, and Salary" in (
+        reply.body
+    )
+    assert f"{len(knowledge.entries)} topics and {len(knowledge.tips)} tips" in reply.body
+
+
+async def test_tip_gives_a_tip_from_the_deck(router: Router, knowledge: KnowledgeBase) -> None:
+    reply = await ask(router, "tip")
+    assert reply.kind is ReplyKind.TIP
+    tip = next(t for t in knowledge.tips if t.id == reply.entry_id)
+    assert reply.body == tip.text
+    assert reply.section == tip.section
+    assert reply.source is not None
+    assert tip.section in reply.source
+
+
+async def test_tip_is_chosen_by_the_injected_rng(services: Services) -> None:
+    first = await ask(Router(replace(services, rng=random.Random(5))), "tip")
+    again = await ask(Router(replace(services, rng=random.Random(5))), "tip")
+    assert first == again
+    seen = {(await ask(Router(services), "tip")).entry_id for _ in range(40)}
+    assert len(seen) > 5
+
+
+@pytest.mark.parametrize(("topic", "section"), [("salary", "salary"), ("titles", "job-titles")])
+async def test_tip_with_a_topic_stays_in_that_section(
+    router: Router, topic: str, section: str
+) -> None:
+    for _ in range(20):
+        reply = await ask(router, f"tip {topic}")
+        assert reply.kind is ReplyKind.TIP
+        assert reply.section == section
+        assert not reply.notices
+
+
+async def test_tip_with_a_misspelt_topic_uses_the_topic_it_meant(router: Router) -> None:
+    reply = await ask(router, "tip salery")
+    assert reply.kind is ReplyKind.TIP
+    assert reply.section == "salary"
+
+
+async def test_tip_with_an_unknown_topic_says_so_and_gives_any_tip(router: Router) -> None:
+    reply = await ask(router, "tip quantum knitting")
+    assert reply.kind is ReplyKind.TIP
+    assert reply.notices == (
+        "I have no topic called \u201cquantum knitting\u201d; here is any tip.",
+    )
+
+
+async def test_tip_with_an_empty_deck_says_there_are_none(services: Services) -> None:
+    knowledge = replace(services.knowledge, tips=())
+    reply = await ask(Router(replace(services, knowledge=knowledge)), "tip")
+    assert reply.kind is ReplyKind.NOTICE
+    assert reply.title == "No tips yet"
+
+
+@pytest.mark.parametrize("text", ["tips", "tips on", "tips status", "subscribe"])
+async def test_tips_commands_in_the_terminal_explain_they_need_a_channel(
+    router: Router, text: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.NOTICE
+    assert reply.title == "Daily tips aren't available here"
+
+
+class RecordingTips:
+    """A test implementation of the TipsCommands port that records what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Request, str]] = []
+
+    async def handle(self, request: Request, args: str) -> Reply:
+        self.calls.append((request, args))
+        return Reply(ReplyKind.NOTICE, f"tips {args}", public=args == "now")
+
+
+async def test_tips_commands_go_to_the_tips_service_with_their_arguments(
+    services: Services,
+) -> None:
+    tips = RecordingTips()
+    router = Router(replace(services, tips=tips))
+    reply = await ask(router, "tips  now", channel="C1", platform="slack", is_admin=True)
+    assert reply.title == "tips now"
+    assert reply.public
+    request, args = tips.calls[0]
+    assert args == "now"
+    assert (request.channel, request.platform, request.is_admin) == ("C1", "slack", True)
+
+
+@pytest.mark.parametrize("name", TOPIC_NAMES)
+async def test_every_topic_name_and_alias_answers_with_its_entry(
+    router: Router, knowledge: KnowledgeBase, name: str
+) -> None:
+    reply = await ask(router, name)
+    entry = knowledge.by_alias[name]
+    assert reply.kind is ReplyKind.ANSWER, name
+    assert reply.entry_id == entry.id
+    assert reply.section == entry.section
+    assert reply.score == 100.0
+    assert reply.body == entry.answer.strip()
+
+
+@pytest.mark.parametrize("text", ["Skills", "SALARY?", "titles.", "  path  ", "Career-Path!"])
+async def test_topic_names_ignore_case_space_and_end_punctuation(
+    router: Router, knowledge: KnowledgeBase, text: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry_id == knowledge.by_alias[text.strip().rstrip("?!.").lower()].id
+
+
+async def test_answer_carries_points_related_topics_and_source(
+    router: Router, knowledge: KnowledgeBase
+) -> None:
+    reply = await ask(router, "skills")
+    entry = knowledge.by_id["skills"]
+    assert reply.lists[0].items == entry.points
+    assert [link.topic for link in reply.related] == list(entry.related)
+    assert reply.source == f"Article section: Skills ({entry.source})"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("skils", "skills"), ("salery", "salary")])
+async def test_near_miss_topic_gets_did_you_mean(router: Router, typed: str, meant: str) -> None:
+    reply = await ask(router, typed)
+    assert reply.kind is ReplyKind.DID_YOU_MEAN
+    assert reply.entry_id == meant
+    assert [link.topic for link in reply.suggestions] == [meant]
+    assert f"\u201c{typed}\u201d" in reply.body
+
+
+async def test_free_question_is_answered_from_the_matching_entry(router: Router) -> None:
+    reply = await ask(router, "What skills do I need to become an ML engineer?")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.section == "skills"
+    assert reply.score is not None
+    assert reply.score >= Thresholds().confident
+
+
+async def test_middle_band_answers_with_the_closest_topic_and_says_so(
+    services: Services,
+) -> None:
+    """With every score in the middle band, the reply is flagged as the closest topic and
+    offers the next-best topics, never the best one again."""
+    matcher = Matcher(services.knowledge, Thresholds(confident=101.0, decline=0.0))
+    router = Router(replace(services, matcher=matcher))
+    question = "what skills and degree do I need"
+    reply = await ask(router, question)
+    ranked = matcher.match(question).matches
+    assert reply.kind is ReplyKind.CLOSEST
+    assert reply.entry_id == ranked[0].entry.id
+    assert reply.title == f"Closest topic: {ranked[0].entry.title}"
+    assert "closest topic" in reply.body
+    suggested = [link.topic for link in reply.suggestions]
+    assert 1 <= len(suggested) <= 3
+    assert ranked[0].entry.id not in suggested
+    assert suggested == [m.entry.id for m in ranked[1:]][: len(suggested)]
+
+
+@pytest.mark.parametrize(
+    "text", ["how do I fix my car's brakes", "what is the weather in paris tomorrow"]
+)
+async def test_question_outside_the_article_is_declined_politely(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.DECLINE
+    assert reply.section is None
+    assert reply.entry_id is None
+    assert reply.title == "I don't know that one"
+    assert [link.topic for link in reply.suggestions] == list(SECTION_IDS)
+
+
+async def test_the_same_question_always_gets_the_same_reply(router: Router) -> None:
+    question = "which industries hire machine learning engineers?"
+    replies = [await ask(router, question) for _ in range(3)]
+    assert replies[0] == replies[1] == replies[2]
+
+
+async def test_leading_mention_is_ignored(router: Router) -> None:
+    reply = await ask(router, "<@U123ABC> salary")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.entry_id == "salary"
+
+
+# --- failures ----------------------------------------------------------------------------------
+
+
+async def broken_handler(ctx: Context) -> Reply:
+    raise RuntimeError("handler exploded")
+
+
+def broken_test(text: str, services: Services) -> str | None:
+    raise ValueError("route test exploded")
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        (Route("broken", anything, broken_handler),),
+        (Route("broken", broken_test, handlers.show_help),),
+    ],
+    ids=["handler-raises", "route-test-raises"],
+)
+async def test_failing_route_gives_a_polite_error_and_logs_the_traceback(
+    services: Services, caplog: pytest.LogCaptureFixture, routes: tuple[Route, ...]
+) -> None:
+    router = Router(services, routes=routes)
+    with caplog.at_level(logging.ERROR, logger="bot.core.router"):
+        reply = await ask(router, "what skills do I need", platform="discord")
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.title == "Sorry, something went wrong"
+    assert "try again" in reply.body
+    [record] = caplog.records
+    assert record.levelno == logging.ERROR
+    assert "'broken'" in record.getMessage()
+    assert "discord" in record.getMessage()
+    assert record.exc_info is not None
+    assert "exploded" in caplog.text
+    assert "Traceback" in caplog.text
+
+
+async def test_router_keeps_working_after_a_handler_failed(services: Services) -> None:
+    calls: list[str] = []
+
+    async def flaky(ctx: Context) -> Reply:
+        calls.append(ctx.text)
+        if len(calls) == 1:
+            raise RuntimeError("first call fails")
+        return await handlers.show_help(ctx)
+
+    router = Router(services, routes=(Route("flaky", anything, flaky),))
+    assert (await ask(router, "one")).kind is ReplyKind.ERROR
+    assert (await ask(router, "two")).kind is ReplyKind.HELP
