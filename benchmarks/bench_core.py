@@ -101,6 +101,7 @@ def synthetic_knowledge(base: KnowledgeBase, size: int, seed: int = 3) -> Knowle
                 phrasings=tuple(phrasings),
                 keywords=tuple(dict.fromkeys(keywords)),
                 points=origin.points,
+                mentions=origin.mentions,
                 related=(origin.id,),
             )
         )
