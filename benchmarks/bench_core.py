@@ -308,7 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("-" * len(header))
     results: dict[int, SizeResult] = {}
     for knowledge in (shipped, *(synthetic_knowledge(shipped, size) for size in sizes)):
-        reps = args.reps if len(knowledge.entries) < 5000 else max(3, args.reps // 4)
+        reps = args.reps if len(knowledge.entries) < 5000 else max(3, args.reps // 8)
         result = bench_size(knowledge, questions, reps, args.difflib_budget)
         results[result.entries] = result
         m, d = result.matcher, result.difflib
