@@ -17,6 +17,7 @@ How a question is scored:
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -109,8 +110,15 @@ class Matcher:
             for pattern in patterns
         )
         self._postings: dict[str, list[tuple[int, float]]] = {}
-        self._phrases: list[tuple[int, tuple[str, ...], float]] = []
+        # Multi-word keywords by their first word, so a question only checks phrases it could
+        # complete: (entry index, the phrase's terms, weight).
+        self._phrases: dict[str, list[tuple[int, tuple[str, ...], float]]] = defaultdict(list)
         self._build_index()
+        # Ties go to the section's own entry, then article order, then id: fixed forever.
+        self._tiebreak = [
+            (0 if e.is_section_entry else 1, self._section_rank.get(e.section, 99), e.id)
+            for e in self._entries
+        ]
         self._typos = TypoFixer(self._vocabulary_words(), self._strong_words())
         self._topic_names = sorted(knowledge.by_alias)
 
@@ -139,9 +147,9 @@ class Matcher:
                     if parent is not None:
                         add(parent, term, single * CHILD_WEIGHT)
                 if len(terms) > 1:
-                    self._phrases.append((i, terms, weight))
+                    self._phrases[terms[0]].append((i, terms, weight))
                     if parent is not None:
-                        self._phrases.append((parent, terms, weight * CHILD_WEIGHT))
+                        self._phrases[terms[0]].append((parent, terms, weight * CHILD_WEIGHT))
             for term in self.normalizer.terms(entry.title):
                 add(i, term, TITLE_WEIGHT)
                 strong.add(term)
@@ -245,18 +253,12 @@ class Matcher:
             for i, entry_weight in self._postings.get(term, ()):
                 scores[i] += weight * entry_weight
         present = set(terms)
-        for i, phrase, weight in self._phrases:
-            if i in scores and present.issuperset(phrase):
-                scores[i] += PHRASE_BONUS * weight * sum(query_weight[t] for t in phrase)
+        for first in present:
+            for i, phrase, weight in self._phrases.get(first, ()):
+                if i in scores and present.issuperset(phrase):
+                    scores[i] += PHRASE_BONUS * weight * sum(query_weight[t] for t in phrase)
         factor = OUT_OF_DOMAIN_FACTOR if off_topic and not self._anchors & present else 1.0
-        ranked = sorted(
-            (
-                Match(self._entries[i], round(min(100.0, 100.0 * factor * raw / total), 1))
-                for i, raw in scores.items()
-            ),
-            key=self._sort_key,
-        )
-        matches = tuple(ranked[:limit])
+        matches = self._top(scores, 100.0 * factor / total, limit)
         best = matches[0].score if matches else 0.0
         if best >= self.thresholds.confident:
             band = Band.CONFIDENT
@@ -266,14 +268,22 @@ class Matcher:
             band = Band.DECLINE
         return MatchResult(question, terms, matches, band)
 
-    def _sort_key(self, match: Match) -> tuple[float, int, int, str]:
-        entry = match.entry
-        return (
-            -match.score,
-            0 if entry.is_section_entry else 1,
-            self._section_rank.get(entry.section, len(self._section_rank)),
-            entry.id,
+    def _top(self, scores: dict[int, float], scale: float, limit: int) -> tuple[Match, ...]:
+        """The ``limit`` best entries: by score (rounded as shown), then the fixed tie-break.
+
+        Only entries that can reach the top after rounding are sorted and turned into
+        ``Match`` objects; with thousands of entries, most score something small.
+        """
+        if not scores or limit <= 0:
+            return ()
+        kth = heapq.nlargest(limit, scores.values())[-1]
+        floor = round(min(100.0, kth * scale), 1) - 0.051  # anything that rounds to kth's score
+        ranked = sorted(
+            (-round(min(100.0, raw * scale), 1), self._tiebreak[i], i)
+            for i, raw in scores.items()
+            if raw * scale >= floor
         )
+        return tuple(Match(self._entries[i], -negative) for negative, _, i in ranked[:limit])
 
     # --- topic names ---------------------------------------------------------------------
 
