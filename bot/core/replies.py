@@ -7,7 +7,11 @@ from bot.knowledge.model import Entry, KnowledgeBase, Tip
 from bot.knowledge.sections import SECTIONS, SECTIONS_BY_ID
 from bot.matching.matcher import Match
 
-ARTICLE_TITLE = "Machine Learning Engineer: Responsibilities, Skills, Career Path, and Salary"
+# The seed article, described rather than quoted: its full title would be a run of its own words.
+ARTICLE = (
+    "an article on the machine learning engineer's role "
+    "(responsibilities, skills, career path and salary)"
+)
 
 EXAMPLES = (
     "skills",
@@ -181,7 +185,7 @@ def about_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Repl
         kind=ReplyKind.ABOUT,
         title="Where my answers come from",
         body=(
-            f"Everything I say comes from one article, \u201c{ARTICLE_TITLE}\u201d. Its facts "
+            f"Everything I say comes from one source: {ARTICLE}. Its facts "
             "and figures are retold in my own words and each answer names the section it comes "
             "from. I don't browse the web, and when the article doesn't cover something I say "
             f"so rather than guess. I know {len(knowledge.entries)} topics and "

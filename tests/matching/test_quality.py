@@ -35,3 +35,10 @@ def test_real_questions_meet_accuracy_and_decline_f1_targets(matcher: Matcher) -
     report = _report(matcher, "dev_real_questions.yaml")
     assert report.accuracy >= 0.80, _misses(report)
     assert report.decline_f1 >= 0.80, _misses(report)
+
+
+def test_own_holdout_questions_stay_above_their_floor(matcher: Matcher) -> None:
+    """Own holdout set (see tests/data/README.md): accuracy and decline F1 stay >= 0.80."""
+    report = _report(matcher, "holdout_questions.yaml")
+    assert report.accuracy >= 0.80, _misses(report)
+    assert report.decline_f1 >= 0.80, _misses(report)

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.not-a-real-discord-token-0000"
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.not-a-real-token"
 BOT_ID = "100000000000000001"  # the first part of TOKEN, base64-decoded
 APPLICATION_ID = BOT_ID
 GUILD_ID = "200000000000000001"

@@ -64,7 +64,7 @@ async def test_run_raises_settings_error_before_connecting(
 async def test_a_rejected_token_is_a_settings_error(
     knowledge: KnowledgeBase, matcher: Matcher
 ) -> None:
-    other = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.a-different-fake-token-000000"
+    other = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.another-fake-token"
     harness = DiscordHarness()
     await harness.fake.start()
     try:
