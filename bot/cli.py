@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.commands import ask, chat, kb, run
+from bot.commands import ask, chat, kb, run, slack
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(commands)
     kb.register(commands)
     run.register(commands)
+    slack.register(commands)
     return parser
 
 

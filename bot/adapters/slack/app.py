@@ -1,0 +1,78 @@
+"""Wire the handlers into slack-bolt's ``AsyncApp``: listeners, and the middleware that drops
+Slack's redeliveries of an event before any listener sees them."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import handlers
+from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
+from bot.adapters.slack.dedupe import Deduplicator, retry_number
+from bot.adapters.slack.handlers import Ack, Deps
+from bot.adapters.slack.manifest import COMMAND
+
+log = logging.getLogger(__name__)
+
+
+def build_app(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    signing_secret: str | None,
+    events: Deduplicator,
+) -> AsyncApp:
+    """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
+    without one the app only takes Socket Mode requests, which Slack authenticates itself."""
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
+        name="mlcareer",
+        logger=logging.getLogger("bot.adapters.slack.bolt"),
+    )
+
+    async def skip_redeliveries(
+        req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        if body.get("type") == "event_callback":
+            if req.mode == "http" and retry_number(req.headers) > 0:
+                return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+            if not events.first_time(str(body.get("event_id") or "")):
+                return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def command(ack: Ack, body: dict[str, Any]) -> None:
+        await handlers.on_command(deps, body, ack)
+
+    async def mention(ack: Ack, event: dict[str, Any]) -> None:
+        await ack()
+        await handlers.on_mention(deps, event)
+
+    async def message(ack: Ack, event: dict[str, Any]) -> None:
+        await ack()
+        await handlers.on_message(deps, event)
+
+    async def topic_click(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        await handlers.on_topic_click(deps, body)
+
+    async def share(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        await handlers.on_share(deps, body)
+
+    app.middleware(skip_redeliveries)
+    app.command(COMMAND)(command)
+    app.event("app_mention")(mention)
+    app.event("message")(message)
+    app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(topic_click)
+    app.action(ACTION_SHARE)(share)
+    return app
