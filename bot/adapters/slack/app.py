@@ -19,7 +19,19 @@ from bot.adapters.slack.dedupe import Deduplicator, retry_number
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.manifest import COMMAND
 
-log = logging.getLogger(__name__)
+bolt_log = logging.getLogger("bot.adapters.slack.bolt")
+
+
+class _SameTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that it uses
+    the client we hand it instead; that client holds the same token, so the warning would
+    only confuse whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_SAME_TOKEN_WARNING = _SameTokenWarning()
 
 
 def build_app(
@@ -31,12 +43,13 @@ def build_app(
 ) -> AsyncApp:
     """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
     without one the app only takes Socket Mode requests, which Slack authenticates itself."""
+    bolt_log.addFilter(_SAME_TOKEN_WARNING)  # adding the same filter twice is a no-op
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         name="mlcareer",
-        logger=logging.getLogger("bot.adapters.slack.bolt"),
+        logger=bolt_log,
     )
 
     async def skip_redeliveries(

@@ -55,7 +55,7 @@ def fit(text: str, limit: int) -> str:
     escaped = escape(text)
     if len(escaped) <= limit:
         return escaped
-    head = _escaped_prefix(text, limit - 1)
+    head = escaped[: _safe_cut(escaped, limit - 1)]
     cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
     return cut.rstrip() + ELLIPSIS
 
@@ -64,20 +64,18 @@ def chunks(text: str, limit: int) -> list[str]:
     """``text`` escaped and split at whitespace into pieces of at most ``limit`` characters."""
     pieces: list[str] = []
     current = ""
-    for word in text.split():
-        escaped = escape(word)
-        while len(escaped) > limit:  # one enormous "word": split it hard
+    for word in escape(text).split():  # escaping adds no whitespace, so words stay whole
+        while len(word) > limit:  # one enormous "word": split it hard
             if current:
                 pieces.append(current)
                 current = ""
-            head = _escaped_prefix(word, limit)
-            pieces.append(head)
-            word = word[len(_unescaped(head)) :]
-            escaped = escape(word)
-        candidate = f"{current} {escaped}" if current else escaped
+            cut = _safe_cut(word, limit)
+            pieces.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{current} {word}" if current else word
         if len(candidate) > limit:
             pieces.append(current)
-            current = escaped
+            current = word
         else:
             current = candidate
     if current:
@@ -219,18 +217,11 @@ def _share_row(value: str) -> Block:
     return {"type": "actions", "elements": [button]}
 
 
-def _escaped_prefix(text: str, limit: int) -> str:
-    """The longest escaped prefix of ``text`` that fits in ``limit`` characters."""
-    out: list[str] = []
-    size = 0
-    for ch in text:
-        piece = escape(ch)
-        if size + len(piece) > limit:
-            break
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)
-
-
-def _unescaped(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+def _safe_cut(escaped: str, limit: int) -> int:
+    """The longest cut of escaped text within ``limit`` that leaves no entity in halves."""
+    if len(escaped) <= limit:
+        return len(escaped)
+    amp = escaped.rfind("&", max(0, limit - 4), limit)  # entities are at most 5 long
+    if amp > 0 and escaped.find(";", amp, limit) == -1:
+        return amp
+    return limit
