@@ -101,7 +101,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def wait_healthy(session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:
+async def wait_healthy(
+    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
+) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.returncode is not None:
@@ -124,8 +126,18 @@ async def main(args: argparse.Namespace) -> None:
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.api_url
     )
-    command = [sys.executable, "-m", "bot", "--log-level", "WARNING", "run", "slack", "--http",
-               "--port", str(port)]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "bot",
+        "--log-level",
+        "WARNING",
+        "run",
+        "slack",
+        "--http",
+        "--port",
+        str(port),
+    ]
     with tempfile.TemporaryDirectory() as empty:
         process = await asyncio.create_subprocess_exec(*command, cwd=empty, env=env)
         base = f"http://127.0.0.1:{port}"
@@ -148,18 +160,28 @@ async def main(args: argparse.Namespace) -> None:
     p50, p90, p99 = (percentile(latencies, f) * 1000 for f in (0.50, 0.90, 0.99))
     print(f"command: {' '.join(['mlcareer', *command[3:]])} (subprocess, loopback)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"requests: {len(latencies)} signed /mlcareer slash commands, {args.concurrency} concurrent")
+    print(
+        f"requests: {len(latencies)} signed /mlcareer slash commands, {args.concurrency} concurrent"
+    )
     print(f"errors: {errors}")
     print(f"throughput: {rate:.0f} commands/s ({elapsed:.2f} s)")
-    print(f"latency: p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, "
-          f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms")  # fmt: skip
+    print(
+        f"latency: p50 {p50:.1f} ms, p90 {p90:.1f} ms, p99 {p99:.1f} ms, "
+        f"max {max(latencies) * 1000:.1f} ms, mean {statistics.fmean(latencies) * 1000:.1f} ms"
+    )
     verdict = "met" if p99 < 50 and rate >= 300 else "NOT met"
     print(f"targets (p99 < 50 ms, >= 300 commands/s): {verdict}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=6000, help="timed requests (default 6000)")
-    parser.add_argument("--concurrency", type=int, default=50, help="requests in flight (default 50)")
-    parser.add_argument("--warmup", type=int, default=500, help="untimed requests first (default 500)")
+    parser.add_argument(
+        "--concurrency", type=int, default=50, help="requests in flight (default 50)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=500, help="untimed requests first (default 500)"
+    )
     asyncio.run(main(parser.parse_args()))
