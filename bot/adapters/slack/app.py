@@ -56,6 +56,9 @@ def build_app(
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         if body.get("type") == "event_callback":
+            # Over HTTP a retry means Slack missed our quick 200, so the first delivery did
+            # arrive. Over Socket Mode a retry mostly follows a dropped connection, where the
+            # first delivery may never have arrived: there the event_id alone decides.
             if req.mode == "http" and retry_number(req.headers) > 0:
                 return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
             if not events.first_time(str(body.get("event_id") or "")):
