@@ -103,6 +103,7 @@ class SlackHarness:
         self._base_settings = settings
         self._tips = tips
         self._ids = itertools.count(1)
+        self._markers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
         self.runner: SlackRunner | None = None
@@ -176,6 +177,21 @@ class SlackHarness:
         fields.setdefault("ts", self._ts())
         body = payloads.event("message_im", self._event_id(), text=text, **fields)
         return [sent.text for sent in await self.event_messages(body)]
+
+    async def settle(self) -> None:
+        """Send a marker DM and wait for its answer. Events delivered before it were picked up
+        earlier, so by now they have answered too if they were going to; ``posted()``
+        leaves the markers out."""
+        channel = f"D0MARKER{next(self._ids)}"
+        self._markers.add(channel)
+        body = payloads.event("message_im", self._event_id(), text="help", channel=channel)
+        body["event"]["ts"] = self._ts()
+        await self.deliver_event(body)
+        await self.fake.wait_until(lambda: any(s.channel == channel for s in self.fake.outbox))
+
+    def posted(self) -> list[Sent]:
+        """Messages posted with chat.postMessage, without ``settle()``'s markers."""
+        return [s for s in self.fake.sent("chat.postMessage") if s.channel not in self._markers]
 
     # --- lower level ------------------------------------------------------------------
 

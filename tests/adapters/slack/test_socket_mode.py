@@ -36,8 +36,8 @@ async def test_first_delivery_with_retry_attempt_zero_is_answered_and_a_redelive
     body = payloads.load("message_im")
     await socket_slack.event_messages(body)  # carries retry_attempt 0, like Slack's first try
     await socket_slack.deliver_event(body, retry=1)
-    await socket_slack.dm("salary")
-    assert len(socket_slack.fake.sent("chat.postMessage")) == 2
+    await socket_slack.settle()
+    assert len(socket_slack.posted()) == 1
 
 
 async def test_button_click_arrives_as_an_interactive_envelope(socket_slack: SlackHarness) -> None:
