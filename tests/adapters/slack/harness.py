@@ -4,7 +4,9 @@
         replies = await slack.command("skills")   # via /mlcareer
         replies = await slack.mention("skills")   # via @mlcareer in a channel
 
-Each call returns the plain texts of the messages the bot sent in answer. HTTP mode (signed
+Each call returns the plain texts (un-escaped fallback texts) of the messages the bot sent in
+answer, waiting (bounded, 5 s) for at least one. To check that something is NOT answered,
+deliver it, then ``await slack.settle()`` and look at ``slack.posted()``. HTTP mode (signed
 requests, the way Slack signs them) is the default; ``SlackHarness(socket_mode=True)`` drives
 the same app through a Socket Mode websocket instead. Time is fake: retries "sleep" without
 waiting and ``harness.clock.advance(seconds)`` moves cache expiry along.
