@@ -42,13 +42,18 @@ def build_app(
     events: Deduplicator,
 ) -> AsyncApp:
     """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
-    without one the app only takes Socket Mode requests, which Slack authenticates itself."""
+    without one the app only takes Socket Mode requests, which Slack authenticates itself.
+
+    Listeners run before the response goes back to Slack (``process_before_response``), so
+    a slash command's answer rides in its acknowledgement with no polling delay; everything
+    slower is acknowledged first and finished in ``deps.background``."""
     bolt_log.addFilter(_SAME_TOKEN_WARNING)  # adding the same filter twice is a no-op
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         name="mlcareer",
+        process_before_response=True,
         logger=bolt_log,
     )
 
@@ -71,19 +76,19 @@ def build_app(
 
     async def mention(ack: Ack, event: dict[str, Any]) -> None:
         await ack()
-        await handlers.on_mention(deps, event)
+        deps.background.spawn(handlers.on_mention(deps, event))
 
     async def message(ack: Ack, event: dict[str, Any]) -> None:
         await ack()
-        await handlers.on_message(deps, event)
+        deps.background.spawn(handlers.on_message(deps, event))
 
     async def topic_click(ack: Ack, body: dict[str, Any]) -> None:
         await ack()
-        await handlers.on_topic_click(deps, body)
+        deps.background.spawn(handlers.on_topic_click(deps, body))
 
     async def share(ack: Ack, body: dict[str, Any]) -> None:
         await ack()
-        await handlers.on_share(deps, body)
+        deps.background.spawn(handlers.on_share(deps, body))
 
     app.middleware(skip_redeliveries)
     app.command(COMMAND)(command)

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.adapters.slack import translate
 from bot.adapters.slack.admins import AdminCheck
+from bot.adapters.slack.background import Background
 from bot.adapters.slack.blocks import Message, render
 from bot.adapters.slack.dedupe import Deduplicator
 from bot.adapters.slack.sender import Responder, SlackSender
@@ -48,6 +49,7 @@ class Deps:
     admins: AdminCheck
     shares: ShareStore
     messages: Deduplicator
+    background: Background
     bot_user_id: str | None = None
     ack_budget: float = ACK_BUDGET_SECONDS
 
@@ -82,17 +84,24 @@ async def on_command(deps: Deps, form: Mapping[str, Any], ack: Ack) -> None:
             reply = await asyncio.wait_for(asyncio.shield(pending), deps.ack_budget)
         except TimeoutError:
             await ack()
-            reply = await pending
             url = form.get("response_url")
-            if isinstance(url, str) and url:
-                await deps.responder.send(url, command_payload(deps, reply, request))
+            deps.background.spawn(_answer_later(deps, pending, request, url))
             return
         await ack(command_payload(deps, reply, request))
-    except PlatformError as exc:
-        log.error("could not answer /mlcareer: %s", exc)
     except Exception:
         log.exception("/mlcareer failed")
         await ack(render(failure_reply()).payload(response_type="ephemeral"))
+
+
+async def _answer_later(
+    deps: Deps, pending: asyncio.Future[Reply], request: Request, url: object
+) -> None:
+    try:
+        reply = await pending
+        if isinstance(url, str) and url:
+            await deps.responder.send(url, command_payload(deps, reply, request))
+    except PlatformError as exc:
+        log.error("could not answer /mlcareer: %s", exc)
 
 
 def command_payload(deps: Deps, reply: Reply, request: Request) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.app import build_app
+from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
 from bot.adapters.slack.checks import Mode, check_settings
 from bot.adapters.slack.client import build_client
@@ -75,6 +76,7 @@ class SlackRunner:
         self.ready = asyncio.Event()
         self.http_port: int | None = None
         self.bot_user_id: str | None = None
+        self.background = Background()
 
     async def run(self) -> None:
         """Serve until cancelled; ``SettingsError`` for bad settings, ``PlatformError`` when
@@ -91,6 +93,7 @@ class SlackRunner:
                     await self._serve_http(app)
             finally:
                 self.ready.clear()
+                await self.background.drain()
                 self.client.session = None
 
     def _build_app(self, mode: Mode) -> AsyncApp:
@@ -101,6 +104,7 @@ class SlackRunner:
             admins=AdminCheck(self.client, self.settings.admins, self.clock),
             shares=ShareStore(self.clock),
             messages=Deduplicator(self.clock),
+            background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
         )
