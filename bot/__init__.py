@@ -1,4 +1,4 @@
-"""mlcareer: a career-advice bot about machine learning engineering for Slack, Discord and the terminal."""
+"""mlcareer: career advice on machine learning engineering, for Slack, Discord and the terminal."""
 
 from __future__ import annotations
 

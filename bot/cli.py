@@ -11,9 +11,10 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
-from bot.commands import ask, chat, kb, run, slack
+from bot.commands import ask, chat, discord, kb, run, slack, tips
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     kb.register(commands)
     run.register(commands)
     slack.register(commands)
+    discord.register(commands)
+    tips.register(commands)
     return parser
 
 
@@ -55,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        overrides: dict[str, object] = {}
+        overrides: dict[str, Any] = {}
         if args.knowledge is not None:
             overrides["knowledge_dir"] = args.knowledge
         if args.log_level:

@@ -16,7 +16,7 @@ class SettingsError(MlcareerError):
 
 
 class KnowledgeError(MlcareerError):
-    """The knowledge base failed validation; ``problems`` holds one ``file:line: what to fix`` each."""
+    """The knowledge base failed validation; ``problems`` lists ``file:line: what to fix``."""
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)

@@ -153,7 +153,7 @@ def _convert(var: str, raw: str, kind: str) -> Any:
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, optional quotes and ``export``."""
+    """Parse a ``.env`` file: ``KEY=value`` lines, ``#`` comments, quotes, ``export``."""
     result: dict[str, str] = {}
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

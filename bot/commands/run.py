@@ -11,6 +11,7 @@ from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
 from bot.settings import Settings
+from bot.tips.daily import open_daily_tips
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,17 @@ def build_runners(settings: Settings, router: Router, platforms: list[str]) -> l
 
 
 async def serve(settings: Settings, platforms: list[str]) -> None:
-    """Build the core once and run every platform on this loop until cancelled."""
-    router = Router(build_services(settings))
+    """Build the core once and run every platform, and the daily-tip scheduler, on this loop.
+
+    The tips service is handed to the router so ``tips on|off|status|now`` work in every
+    channel, and the scheduler posts through each runner's sender.
+    """
+    services = build_services(settings)
+    router = Router(services)
     runners = build_runners(settings, router, platforms)
-    await asyncio.gather(*(runner.run() for runner in runners))
+    tips = open_daily_tips(settings, services.knowledge, {r.name: r.sender for r in runners})
+    services.tips = tips.commands
+    try:
+        await asyncio.gather(*(runner.run() for runner in runners), tips.scheduler.run_forever())
+    finally:
+        tips.close()

@@ -92,4 +92,3 @@ async def answer_question(ctx: Context) -> Reply:
 
 async def no_words(ctx: Context) -> Reply:
     return replies.not_understood(ctx.services.knowledge, ctx.notices)
-

@@ -28,5 +28,5 @@ class PlatformRunner(Protocol):
     sender: ChannelSender
 
     async def run(self) -> None:
-        """Connect and serve until cancelled; raise ``SettingsError``/``PlatformError`` on failure."""
+        """Connect and serve until cancelled; raise SettingsError or PlatformError on failure."""
         ...

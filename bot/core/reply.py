@@ -7,10 +7,10 @@ formats it for its platform, so user text echoed back can never become markup by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ReplyKind(str, Enum):
+class ReplyKind(StrEnum):
     """What sort of reply this is; adapters may style kinds differently."""
 
     ANSWER = "answer"  # a confident answer to a topic or question
@@ -27,7 +27,7 @@ class ReplyKind(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class TopicLink:
-    """A topic the user can ask next: ``topic`` is what to send to the router, ``label`` what to show."""
+    """A topic to ask next: ``topic`` goes back to the router, ``label`` is what users see."""
 
     topic: str
     label: str

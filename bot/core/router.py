@@ -81,8 +81,11 @@ ROUTES: tuple[Route, ...] = (
     Route("help", empty, handlers.show_help),
     Route("no-words", wordless, handlers.no_words),
     Route("help", command("help", "commands", "usage", "?"), handlers.show_help),
-    Route("topics", exactly("topics", "topic", "list", "menu", "sections", "index"),
-          handlers.show_topics),
+    Route(
+        "topics",
+        exactly("topics", "topic", "list", "menu", "sections", "index"),
+        handlers.show_topics,
+    ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
     Route("tip", command("tip"), handlers.show_tip),
     Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),

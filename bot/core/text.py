@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 # A leading mention of the bot, as each platform writes it: Slack <@U123> or <@U123|name>,
 # Discord <@123> or <@!123>, and plain "@mlcareer" typed in the terminal.
-_LEADING_MENTIONS = re.compile(r"^(?:\s*(?:<@!?[A-Za-z0-9]+(?:\|[^>]*)?>|@mlcareer\b)[\s,:]*)+", re.I)
+_LEADING_MENTIONS = re.compile(
+    r"^(?:\s*(?:<@!?[A-Za-z0-9]+(?:\|[^>]*)?>|@mlcareer\b)[\s,:]*)+", re.IGNORECASE
+)
 _SPACES = re.compile(r"\s+")
 
 
@@ -33,8 +35,7 @@ def clean(raw: str, limit: int) -> CleanText:
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
         notices.append(
-            f"Your message was {len(text):,} characters long, so I read only the first "
-            f"{limit:,}."
+            f"Your message was {len(text):,} characters long, so I read only the first {limit:,}."
         )
         text = text[:limit].rstrip()
     return CleanText(text, tuple(notices))

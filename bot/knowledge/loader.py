@@ -27,10 +27,10 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 TOP_LEVEL_KEYS = ("entries", "tips", "vocabulary")
 ENTRY_REQUIRED = ("id", "section", "title", "answer", "source", "phrasings", "keywords")
-ENTRY_OPTIONAL = ("points", "aliases", "related")
+ENTRY_OPTIONAL = ("points", "mentions", "aliases", "related")
 TIP_REQUIRED = ("id", "section", "text")
-VOCABULARY_KEYS = ("synonyms", "anchors", "off_topic")
-_LIST_FIELDS = {"phrasings", "keywords", "points", "aliases", "related"}
+VOCABULARY_KEYS = ("synonyms", "patterns", "anchors", "off_topic")
+_LIST_FIELDS = {"phrasings", "keywords", "points", "mentions", "aliases", "related"}
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 
 
@@ -39,6 +39,7 @@ class _Collected:
     entries: list[Entry] = field(default_factory=list)
     tips: list[Tip] = field(default_factory=list)
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
     off_topic: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -82,6 +83,7 @@ def load_knowledge(path: Path) -> KnowledgeBase:
         tips=tuple(found.tips),
         vocabulary=Vocabulary(
             synonyms=found.synonyms,
+            patterns=found.patterns,
             anchors=tuple(found.anchors),
             off_topic=tuple(found.off_topic),
         ),
@@ -174,6 +176,7 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
         phrasings=lists["phrasings"],
         keywords=lists["keywords"],
         points=lists.get("points", ()),
+        mentions=lists.get("mentions", ()),
         aliases=tuple(alias.lower() for alias in lists.get("aliases", ())),
         related=lists.get("related", ()),
         file=str(file),
@@ -209,16 +212,29 @@ def _load_vocabulary(file: Path, node: yaml.Node, found: _Collected) -> None:
         return
     for key_node, value_node in _pairs(file, node, found):
         key = key_node.value
-        if key == "synonyms":
+        if key in ("synonyms", "patterns"):
             if not isinstance(value_node, yaml.MappingNode):
                 found.problems.append(
-                    f"{file}:{_line(value_node)}: 'synonyms' must map a term to a list of variants"
+                    f"{file}:{_line(value_node)}: '{key}' must map a term to a list of "
+                    + ("variants" if key == "synonyms" else "regular expressions")
                 )
                 continue
-            for term_node, variants_node in _pairs(file, value_node, found):
-                variants = _node_strings(file, variants_node, f"synonym '{term_node.value}'", found)
-                if variants is not None:
-                    found.synonyms[str(term_node.value)] = variants
+            for term_node, items_node in _pairs(file, value_node, found):
+                items = _node_strings(file, items_node, f"{key} '{term_node.value}'", found)
+                if items is None:
+                    continue
+                if key == "synonyms":
+                    found.synonyms[str(term_node.value)] = items
+                else:
+                    for item, node in zip(items, items_node.value, strict=False):
+                        try:
+                            re.compile(item)
+                        except re.error as exc:
+                            found.problems.append(
+                                f"{file}:{_line(node)}: pattern '{item}' is not a valid regular "
+                                f"expression ({exc}); fix it"
+                            )
+                    found.patterns[str(term_node.value)] = items
         elif key in ("anchors", "off_topic"):
             words = _node_strings(file, value_node, key, found)
             if words is not None:

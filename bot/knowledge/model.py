@@ -19,6 +19,7 @@ class Entry:
     phrasings: tuple[str, ...]
     keywords: tuple[str, ...]
     points: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     file: str = ""
@@ -49,12 +50,15 @@ class Tip:
 class Vocabulary:
     """Word lists the matcher uses to read questions the way people type them.
 
-    ``synonyms`` maps a canonical term to the variants people write for it; ``anchors`` are terms
-    that put a question in the bot's domain (ML careers); ``off_topic`` are terms that mark a
-    question as outside it (other careers, debugging, chit-chat).
+    ``synonyms`` maps a canonical term to the variants people write for it; ``patterns`` maps a
+    canonical term to regular expressions over the folded question that imply it ("where ...
+    work" implies employers); ``anchors`` are terms that put a question in the bot's domain (ML
+    careers); ``off_topic`` are words or phrases that mark a question as outside it (other
+    careers, debugging, chit-chat).
     """
 
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()
     off_topic: tuple[str, ...] = ()
 

@@ -57,14 +57,14 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
     for item in questions:
         result = matcher.match(str(item["text"]))
         best = result.best
-        declined = best is None or result.band is Band.DECLINE
+        gave_up = best is None or result.band is Band.DECLINE
         outcomes.append(
             Outcome(
                 id=str(item["id"]),
                 text=str(item["text"]),
                 expect=tuple(item.get("expect") or ()),
                 answerable=str(item["answerable"]),
-                section=None if declined or best is None else best.section,
+                section=None if gave_up or best is None else best.section,
                 score=best.score if best else 0.0,
             )
         )

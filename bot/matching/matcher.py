@@ -18,27 +18,35 @@ How a question is scored:
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.knowledge.sections import SECTION_IDS
-from bot.matching.normalize import Normalizer
+from bot.matching.normalize import Normalizer, raw_tokens, stem
 from bot.matching.typos import TypoFixer
 
 KEYWORD_WEIGHT = 1.0
+ALIAS_WEIGHT = 1.3  # a topic's own name ("salary", "duties") says most about what is asked
+PART_WEIGHT = 0.5  # one word of a multi-word keyword, on its own
+MENTION_WEIGHT = 0.5  # a name the entry mentions but that does not say what is asked
 TITLE_WEIGHT = 0.8
 PHRASING_WEIGHT = 0.6
 CHILD_WEIGHT = 0.7  # a section entry also answers, a little less well, what its parts answer
 PHRASE_BONUS = 0.5  # share of a multi-word keyword's weight added when all of it is present
-UNKNOWN_SHARE = 0.5  # an unseen word weighs this share of the rarest known word
+UNKNOWN_SHARE = 0.3  # an unseen word weighs this share of the rarest known word
+UNKNOWN_CAP = 1.0  # all unseen words together weigh at most this multiple of the rarest word
 OFF_TOPIC_SHARE = 2.0  # an off-topic word weighs this multiple of the rarest known word
+# An off-topic question that never names the domain ("how much do dentists make") keeps this
+# share of its score: its other words matching is no sign the bot can answer it.
+OUT_OF_DOMAIN_FACTOR = 0.5
 
 
-class Band(str, Enum):
+class Band(StrEnum):
     """How sure the matcher is about its best entry."""
 
     CONFIDENT = "confident"
@@ -91,18 +99,26 @@ class Matcher:
         self._entries = knowledge.entries
         self._order = {entry.id: i for i, entry in enumerate(self._entries)}
         self._section_rank = {section: i for i, section in enumerate(SECTION_IDS)}
-        self._off_topic = frozenset(t for w in vocab.off_topic for t in self.normalizer.terms(w))
+        self._off_topic = tuple(
+            terms for terms in (self.normalizer.terms(w) for w in vocab.off_topic) if terms
+        )
         self._anchors = frozenset(t for w in vocab.anchors for t in self.normalizer.terms(w))
+        self._patterns = tuple(
+            (re.compile(pattern), self.normalizer.terms(term))
+            for term, patterns in vocab.patterns.items()
+            for pattern in patterns
+        )
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._phrases: list[tuple[int, tuple[str, ...], float]] = []
         self._build_index()
-        self._typos = TypoFixer(self._vocabulary_stems())
+        self._typos = TypoFixer(self._vocabulary_words(), self._strong_words())
         self._topic_names = sorted(knowledge.by_alias)
 
     # --- index ---------------------------------------------------------------------------
 
     def _build_index(self) -> None:
         weights: list[dict[str, float]] = [{} for _ in self._entries]
+        strong: set[str] = set()  # words some entry names as a keyword, alias or in its title
         section_index = {e.section: i for i, e in enumerate(self._entries) if e.is_section_entry}
 
         def add(i: int, term: str, weight: float) -> None:
@@ -111,16 +127,24 @@ class Matcher:
 
         for i, entry in enumerate(self._entries):
             parent = None if entry.is_section_entry else section_index.get(entry.section)
-            for keyword in (*entry.keywords, *entry.aliases):
+            keywords = [(k, KEYWORD_WEIGHT) for k in entry.keywords]
+            keywords += [(a, ALIAS_WEIGHT) for a in entry.aliases]
+            keywords += [(m, MENTION_WEIGHT) for m in entry.mentions]
+            for keyword, weight in keywords:
                 terms = self.normalizer.terms(keyword)
+                single = weight if len(terms) == 1 else weight * PART_WEIGHT
+                strong.update(terms)
                 for term in terms:
-                    add(i, term, KEYWORD_WEIGHT)
+                    add(i, term, single)
                     if parent is not None:
-                        add(parent, term, KEYWORD_WEIGHT * CHILD_WEIGHT)
+                        add(parent, term, single * CHILD_WEIGHT)
                 if len(terms) > 1:
-                    self._phrases.append((i, terms, KEYWORD_WEIGHT))
+                    self._phrases.append((i, terms, weight))
+                    if parent is not None:
+                        self._phrases.append((parent, terms, weight * CHILD_WEIGHT))
             for term in self.normalizer.terms(entry.title):
                 add(i, term, TITLE_WEIGHT)
+                strong.add(term)
             for phrasing in entry.phrasings:
                 for term in self.normalizer.terms(phrasing):
                     add(i, term, PHRASING_WEIGHT)
@@ -131,37 +155,72 @@ class Matcher:
         for entry_weights in weights:
             for term in entry_weights:
                 document_frequency[term] += 1
-        self._idf = {
-            term: math.log(1.0 + count / df) for term, df in document_frequency.items()
-        }
-        self._max_idf = max(self._idf.values(), default=1.0)
+        idf = {term: math.log(1.0 + count / df) for term, df in document_frequency.items()}
+        self._max_idf = max(idf.values(), default=1.0)
+        # A word seen only in example questions ("look", "real") says little about the topic:
+        # in a question it weighs no more than a word never seen at all.
+        unknown = UNKNOWN_SHARE * self._max_idf
+        self._idf = {t: v if t in strong else min(v, unknown) for t, v in idf.items()}
         for i, entry_weights in enumerate(weights):
             for term, weight in entry_weights.items():
                 self._postings.setdefault(term, []).append((i, weight))
 
-    def _vocabulary_stems(self) -> set[str]:
-        words: set[str] = set(self._postings) | self._off_topic | self._anchors
+    def _strong_words(self) -> set[str]:
+        """Words a typo may be repaired into: keywords, aliases, titles and word lists."""
+        vocab = self.knowledge.vocabulary
+        texts = [*vocab.anchors, *vocab.off_topic, *vocab.synonyms]
+        for variants in vocab.synonyms.values():
+            texts.extend(variants)
+        for entry in self._entries:
+            texts.extend((entry.title, *entry.keywords, *entry.mentions, *entry.aliases))
+        return {token for text in texts for token in raw_tokens(text)}
+
+    def _vocabulary_words(self) -> set[str]:
+        """Every word the knowledge base uses, as typed and as stemmed (for typo repair)."""
         vocab = self.knowledge.vocabulary
         texts = [*vocab.anchors, *vocab.off_topic]
         for canonical, variants in vocab.synonyms.items():
             texts.append(canonical)
             texts.extend(variants)
+        for entry in self._entries:
+            texts.extend((entry.title, *entry.keywords, *entry.mentions, *entry.phrasings))
+            texts.extend(entry.aliases)
+        words: set[str] = set(self._postings)
         for text in texts:
-            words.update(self.normalizer.stems(text))
+            tokens = raw_tokens(text)
+            words.update(tokens)
+            words.update(stem(token) for token in tokens)
         return words
 
     # --- matching ------------------------------------------------------------------------
 
     def terms(self, question: str) -> tuple[str, ...]:
         """The canonical terms the matcher sees for a question (typos repaired)."""
-        stems = [self._typos.fix(stem) for stem in self.normalizer.stems(question)]
+        tokens = [
+            token if self.normalizer.is_stop_word(token) else self._typos.fix(token)
+            for token in raw_tokens(question)
+        ]
         seen: dict[str, None] = {}
-        for term in self.normalizer.terms_from_stems(stems):
+        for term in self.normalizer.terms_from_stems([stem(t) for t in tokens]):
             seen.setdefault(term, None)
+        if self._patterns:
+            folded = " ".join(tokens)
+            for pattern, implied in self._patterns:
+                if pattern.search(folded):
+                    for term in implied:
+                        seen.setdefault(term, None)
         return tuple(seen)
 
-    def _term_weight(self, term: str) -> float:
-        if term in self._off_topic:
+    def _off_topic_terms(self, terms: tuple[str, ...]) -> set[str]:
+        present = set(terms)
+        found: set[str] = set()
+        for phrase in self._off_topic:
+            if present.issuperset(phrase):
+                found.update(phrase)
+        return found
+
+    def _term_weight(self, term: str, off_topic: set[str] | frozenset[str] = frozenset()) -> float:
+        if term in off_topic:
             return OFF_TOPIC_SHARE * self._max_idf
         idf = self._idf.get(term)
         if idf is not None:
@@ -173,8 +232,14 @@ class Matcher:
         terms = self.terms(question)
         if not terms:
             return MatchResult(question, terms, (), Band.DECLINE)
-        query_weight = {term: self._term_weight(term) for term in terms}
-        total = sum(query_weight.values())
+        off_topic = self._off_topic_terms(terms)
+        query_weight = {term: self._term_weight(term, off_topic) for term in terms}
+        unseen = [t for t in terms if t not in self._idf and t not in off_topic]
+        # Long messages carry context ("I'm 22, just finished my degree...") in words the
+        # knowledge base never uses; past a point, more of them should not sink the answer.
+        unseen_weight = sum(query_weight[t] for t in unseen)
+        total = sum(query_weight.values()) - unseen_weight
+        total += min(unseen_weight, UNKNOWN_CAP * self._max_idf)
         scores: dict[int, float] = defaultdict(float)
         for term, weight in query_weight.items():
             for i, entry_weight in self._postings.get(term, ()):
@@ -183,9 +248,10 @@ class Matcher:
         for i, phrase, weight in self._phrases:
             if i in scores and present.issuperset(phrase):
                 scores[i] += PHRASE_BONUS * weight * sum(query_weight[t] for t in phrase)
+        factor = OUT_OF_DOMAIN_FACTOR if off_topic and not self._anchors & present else 1.0
         ranked = sorted(
             (
-                Match(self._entries[i], round(min(100.0, 100.0 * raw / total), 1))
+                Match(self._entries[i], round(min(100.0, 100.0 * factor * raw / total), 1))
                 for i, raw in scores.items()
             ),
             key=self._sort_key,

@@ -82,18 +82,19 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 STOP_WORDS: frozenset[str] = frozenset(
     """
-    a about above after again all also am an and any anyone anything are around as at be because
-    been being both but by can could did do does doing done during each either else even ever
-    every for from further get gets getting go going got had has have having he her here hers him
-    his how i if in into is it its itself just kind let like lot lots may me might mine more most
-    much must my myself no nor not now of off on once one only or other others our ours out over
-    own per please pretty quite rather really right same say see seem should so some someone
-    something still such sure than that the their them then there these they thing things this
-    those though through to too up upon us very via was way we well were what whats when where
-    whether which while who whom whose why will with within without would yes yet you your yours
-    yourself hey hi hello thanks thank guys folks actually basically honestly literally tell
-    know want wondering question questions asking ask anybody everyone lol ok okay hmm uh um
-    """.split()
+    a about above after again all also am an and any anyone anything are around as at be
+    because been being both but by can could did do does doing done during each either else
+    even ever every for from further get gets getting go going got had has have having he
+    her here hers him his how i if in into is it its itself just kind let like lot lots may
+    me might mine more most much must my myself no nor not now of off on once one only or
+    other others our ours out over own per please pretty quite rather really right same say
+    see seem should so some someone something still such sure than that the their them then
+    there these they thing things this those though through to too up upon us very via was
+    way we well were what whats when where whether which while who whom whose why will with
+    within without would yes yet you your yours yourself hey hi hello thanks thank guys
+    folks actually basically honestly literally tell know want wondering question questions
+    asking ask anybody everyone lol ok okay hmm uh um
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 # Words that sound like stop words but carry intent here; kept even though they are common.
@@ -146,6 +147,9 @@ def stem(word: str) -> str:
         word = word[:-2]
         if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "ls":
             word = word[:-1]
+    # A final silent e goes too, so "scale", "scaled" and "scaling" meet at "scal".
+    if word.endswith("e") and not word.endswith("ee") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
@@ -173,6 +177,11 @@ class Normalizer:
     def stems(self, text: str) -> list[str]:
         """Stemmed tokens with stop words kept (used for phrase matching)."""
         return [stem(t) for t in raw_tokens(text)]
+
+    @staticmethod
+    def is_stop_word(token: str) -> bool:
+        """True for words that carry no topic (checked before stemming)."""
+        return token not in KEEP_WORDS and token in STOP_WORDS
 
     def terms(self, text: str) -> tuple[str, ...]:
         """Canonical content terms of ``text``: synonyms applied, then stop words dropped."""

@@ -16,9 +16,12 @@ class TypoFixer:
     Ties go to the alphabetically first candidate so the result never depends on set order.
     """
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], targets: Iterable[str] | None = None) -> None:
         self._known = frozenset(vocabulary)
-        self._choices = sorted(word for word in self._known if len(word) >= 4 and word.isalpha())
+        pool = self._known if targets is None else frozenset(targets)
+        # Repairs land only on ``targets`` (words that name topics), never on a word that
+        # merely appears somewhere in an answer ("party" must not become "part").
+        self._choices = sorted(word for word in pool if len(word) >= 4 and word.isalpha())
         self._cache: dict[str, str] = {}
 
     def __contains__(self, word: str) -> bool:

@@ -1,0 +1,257 @@
+"""Reply -> Discord embed and buttons, kept within Discord's size limits.
+
+``render`` is a pure function that returns the embed as the JSON dict Discord receives, so it
+can be compared with golden files; ``to_embed`` and ``to_view`` turn that into discord.py
+objects at the last moment. Reply text is plain, so every piece of it is escaped: Markdown
+characters show as typed and ``@everyone`` or ``<@id>`` can never become a mention, even before
+``allowed_mentions`` (which every message also sets to none) is applied.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import discord
+
+from bot.core.reply import Reply, ReplyKind, TopicLink
+from bot.knowledge.sections import SECTIONS_BY_ID
+
+# Discord's documented limits for messages, embeds and buttons.
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+BUTTON_LABEL_LIMIT = 80
+CUSTOM_ID_LIMIT = 100
+BUTTON_LIMIT = 25  # five rows of five
+
+# A description keeps at least this much room before trailing fields are dropped for it.
+MIN_DESCRIPTION = 600
+
+TOPIC_PREFIX = "mlcareer:topic:"
+SHARE_ID = "mlcareer:share"
+SHARE_LABEL = "Share in channel"
+ELLIPSIS = "\u2026"
+LIST_ITEM = re.compile(r"^(?:[-*\u2022]\s|\d+[.)]\s)")
+BULLET = "\u2022"
+
+COLOURS: dict[ReplyKind, int] = {
+    ReplyKind.ANSWER: 0x5865F2,
+    ReplyKind.CLOSEST: 0xFEE75C,
+    ReplyKind.DECLINE: 0x99AAB5,
+    ReplyKind.DID_YOU_MEAN: 0xFEE75C,
+    ReplyKind.HELP: 0x5865F2,
+    ReplyKind.TOPICS: 0x5865F2,
+    ReplyKind.TIP: 0x57F287,
+    ReplyKind.ABOUT: 0x5865F2,
+    ReplyKind.NOTICE: 0x99AAB5,
+    ReplyKind.ERROR: 0xED4245,
+}
+
+
+class ButtonStyle(StrEnum):
+    """The Discord button styles the bot uses (names as in ``discord.ButtonStyle``)."""
+
+    PRIMARY = "primary"  # suggestions: the topic the bot thinks was meant
+    SECONDARY = "secondary"  # related topics
+    SUCCESS = "success"  # share in channel
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button: what it shows and the custom id that comes back when it is clicked."""
+
+    label: str
+    custom_id: str
+    style: ButtonStyle
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A reply ready for Discord: one embed as JSON, its buttons and optional message text."""
+
+    embed: dict[str, Any]
+    buttons: tuple[Button, ...] = ()
+    content: str | None = None
+
+
+def escape(text: str) -> str:
+    """Plain text made inert for Discord: no Markdown, no mentions."""
+    return discord.utils.escape_markdown(discord.utils.escape_mentions(text))
+
+
+def shorten(text: str, limit: int, pointer: str = "") -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, ending with an ellipsis and
+    ``pointer`` (a line saying where the rest is) when anything was cut."""
+    if len(text) <= limit:
+        return text
+    tail = ELLIPSIS + (f"\n\n{pointer}" if pointer else "")
+    room = max(0, limit - len(tail))
+    cut = text[:room]
+    space = cut.rfind(" ", int(room * 0.8))
+    if space > 0:
+        cut = cut[:space]
+    cut = cut.rstrip()
+    # An odd run of trailing backslashes would escape the ellipsis: drop the dangling one.
+    while cut.endswith("\\") and (len(cut) - len(cut.rstrip("\\"))) % 2:
+        cut = cut[:-1]
+    return (cut + tail)[:limit]
+
+
+def shortened_pointer(reply: Reply) -> str:
+    """Where the full text of a shortened reply can be read."""
+    if reply.entry_id:
+        section = SECTIONS_BY_ID.get(reply.section or "")
+        where = f" (article section: {section.name})" if section else ""
+        return (
+            f"Shortened to fit Discord. The full topic is \u201c{escape(reply.entry_id)}\u201d"
+            f"{where}: `/mlcareer ask question:{reply.entry_id}` shows it on its own."
+        )
+    return "Shortened to fit Discord."
+
+
+def topic_custom_id(topic: str) -> str | None:
+    """The custom id of a button that asks for ``topic``, or None if Discord can't carry it."""
+    custom_id = TOPIC_PREFIX + topic
+    return custom_id if len(custom_id) <= CUSTOM_ID_LIMIT else None
+
+
+def render(reply: Reply, *, shareable: bool) -> Rendered:
+    """The embed and buttons for ``reply``; ``shareable`` adds the "Share in channel" button
+    (for ephemeral answers)."""
+    pointer = shortened_pointer(reply)
+    title = shorten(escape(reply.title), TITLE_LIMIT)
+    footer = shorten(reply.source, FOOTER_LIMIT) if reply.source else ""
+    fields = list_fields(reply, pointer)
+    if len(fields) > FIELD_COUNT_LIMIT:
+        fields = [*fields[: FIELD_COUNT_LIMIT - 1], {"name": "More", "value": pointer}]
+    fixed = len(title) + len(footer)
+    dropped = False
+    while fields and fixed + _fields_length(fields) + MIN_DESCRIPTION > EMBED_TOTAL_LIMIT:
+        fields.pop()
+        dropped = True
+    room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - fixed - _fields_length(fields))
+    description = description_text(reply)
+    if dropped:
+        description = shorten(description, room - len(pointer) - 2)
+        description = f"{description}\n\n{pointer}" if description else pointer
+    description = shorten(description, room, pointer)
+
+    embed: dict[str, Any] = {"title": title, "color": COLOURS.get(reply.kind, 0x5865F2)}
+    if description:
+        embed["description"] = description
+    if fields:
+        embed["fields"] = fields
+    if footer:
+        embed["footer"] = {"text": footer}
+    return Rendered(embed=embed, buttons=buttons_for(reply, shareable=shareable))
+
+
+def description_text(reply: Reply) -> str:
+    """Notices (in italics) then the body, reflowed and escaped."""
+    parts = [f"*{escape(notice)}*" for notice in reply.notices if notice.strip()]
+    if reply.body.strip():
+        parts.append(escape(reflow(reply.body)))
+    return "\n\n".join(parts)
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines into paragraphs (Discord shows every newline as a break);
+    blank lines and lines that start a list item stay as they are."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        joined: list[str] = []
+        for line in lines:
+            if joined and not LIST_ITEM.match(line):
+                joined[-1] = f"{joined[-1]} {line}"
+            else:
+                joined.append(line)
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
+
+
+def list_fields(reply: Reply, pointer: str) -> list[dict[str, Any]]:
+    """One field per bullet list; a list longer than a field continues in the next one."""
+    fields: list[dict[str, Any]] = []
+    for bullets in reply.lists:
+        name = (
+            shorten(escape(bullets.title), FIELD_NAME_LIMIT - 12) if bullets.title else "Key points"
+        )
+        lines = [
+            shorten(f"{BULLET} {escape(item)}", FIELD_VALUE_LIMIT, pointer)
+            for item in bullets.items
+            if item.strip()
+        ]
+        chunks: list[list[str]] = []
+        size = 0
+        for line in lines:
+            if chunks and size + 1 + len(line) <= FIELD_VALUE_LIMIT:
+                chunks[-1].append(line)
+                size += 1 + len(line)
+            else:
+                chunks.append([line])
+                size = len(line)
+        for number, chunk in enumerate(chunks):
+            label = name if number == 0 else f"{name} (continued)"
+            fields.append({"name": label, "value": "\n".join(chunk), "inline": False})
+    return fields
+
+
+def _fields_length(fields: list[dict[str, Any]]) -> int:
+    return sum(len(field["name"]) + len(field["value"]) for field in fields)
+
+
+def buttons_for(reply: Reply, *, shareable: bool) -> tuple[Button, ...]:
+    """Suggestions first (primary), then related topics, then "Share in channel"."""
+    room = BUTTON_LIMIT - (1 if shareable else 0)
+    seen: set[str] = set()
+    buttons: list[Button] = []
+    links: list[tuple[TopicLink, ButtonStyle]] = [
+        *((link, ButtonStyle.PRIMARY) for link in reply.suggestions),
+        *((link, ButtonStyle.SECONDARY) for link in reply.related),
+    ]
+    for link, style in links:
+        custom_id = topic_custom_id(link.topic)
+        if custom_id is None or custom_id in seen or len(buttons) >= room:
+            continue
+        seen.add(custom_id)
+        label = shorten(link.label.strip() or link.topic, BUTTON_LABEL_LIMIT)
+        buttons.append(Button(label, custom_id, style))
+    if shareable:
+        buttons.append(Button(SHARE_LABEL, SHARE_ID, ButtonStyle.SUCCESS))
+    return tuple(buttons)
+
+
+def to_embed(rendered: Rendered) -> discord.Embed:
+    """The discord.py embed for a rendered reply."""
+    return discord.Embed.from_dict(rendered.embed)
+
+
+def to_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
+    """A discord.py view holding ``buttons``, or None when there are none.
+
+    The view is stopped at once so discord.py does not keep it in memory: clicks are answered
+    statelessly from the custom id (see ``handlers.answer_component``), which also keeps the
+    buttons working after a restart.
+    """
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(
+            discord.ui.Button(
+                label=button.label,
+                custom_id=button.custom_id,
+                style=getattr(discord.ButtonStyle, button.style.value),
+            )
+        )
+    view.stop()
+    return view

@@ -1,0 +1,84 @@
+"""``DiscordRunner``: log in, sync ``/mlcareer``, then serve the gateway until cancelled."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import HTTPClient
+
+from bot.adapters.discord.client import MlcareerClient
+from bot.adapters.discord.commands import command_definition, limit_problems
+from bot.adapters.discord.config import discord_config
+from bot.adapters.discord.handlers import DEFER_AFTER
+from bot.adapters.discord.login import login, use_api
+from bot.adapters.discord.sender import DiscordSender
+from bot.adapters.discord.sync import sync_commands
+from bot.core.ports import ChannelSender
+from bot.core.router import Router
+from bot.errors import PlatformError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class DiscordRunner:
+    """Serves the bot on Discord; ``mlcareer run`` runs it beside the other platforms."""
+
+    name = "discord"
+
+    def __init__(
+        self, settings: Settings, router: Router, *, defer_after: float = DEFER_AFTER
+    ) -> None:
+        self.settings = settings
+        self.router = router
+        self.client = MlcareerClient(router, defer_after=defer_after)
+        self.rest = DiscordSender(self.client)
+        # Typed as the port: the protocol's attribute is invariant, and callers need no more.
+        self.sender: ChannelSender = self.rest
+
+    async def run(self) -> None:
+        """Check settings, log in, sync commands (only if changed), serve until cancelled.
+
+        Raises ``SettingsError`` for missing, malformed or rejected settings and
+        ``PlatformError`` when Discord can't be reached or refuses the connection.
+        """
+        config = discord_config(self.settings)
+        definition = command_definition(self.router.services.knowledge)
+        problems = limit_problems(definition)
+        if problems:  # a knowledge base Discord would refuse: say why instead of a 400
+            raise PlatformError("/mlcareer breaks Discord's limits: " + "; ".join(problems))
+        use_api(config.api_url)
+        try:
+            await login(self.client, config)
+            self.rest.mark_logged_in()
+            application_id = config.application_id or self.client.application_id
+            if application_id is None:  # pragma: no cover - login always sets it
+                raise PlatformError("Discord did not say which application this bot is")
+            await sync_commands(self.client.http, application_id, config.guild_id, definition)
+            await use_gateway_from_api(self.client.http)
+            await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - none requested
+            raise PlatformError("Discord says a privileged intent is needed") from exc
+        except discord.ConnectionClosed as exc:
+            raise PlatformError(
+                f"Discord closed the gateway connection (code {exc.code}: {exc.reason})"
+            ) from exc
+        except (discord.GatewayNotFound, aiohttp.ClientError, OSError) as exc:
+            raise PlatformError(f"cannot connect to the Discord gateway: {exc}") from exc
+        finally:
+            await self.client.close()
+
+
+async def use_gateway_from_api(http: HTTPClient) -> None:
+    """Connect to the gateway URL that ``GET /gateway/bot`` names.
+
+    discord.py 2.x otherwise always dials ``wss://gateway.discord.gg``; asking the API keeps
+    ``DISCORD_API_URL`` the single switch for where the bot connects (tests point it at a
+    loopback fake). Like the REST base URL this is process-wide in discord.py.
+    """
+    _shards, url, _limits = await http.get_bot_gateway()
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)

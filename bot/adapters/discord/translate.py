@@ -1,0 +1,168 @@
+"""Discord payloads -> the core's plain ``Request``.
+
+The pure functions here (``command_text``, ``focused_value``, ``strip_mentions``,
+``button_topic``, ``grants_admin``) work on the raw JSON Discord sends, so they are tested on
+golden payload files; ``interaction_request`` and ``message_request`` read the few facts they
+need from discord.py's objects and hand them to those functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import discord
+
+from bot.adapters.discord.commands import (
+    ASK,
+    QUESTION,
+    SUB_COMMAND_GROUP,
+    TIP,
+    TIP_TOPIC,
+    TIPS,
+    TIPS_ON_OPTIONS,
+)
+from bot.adapters.discord.embeds import TOPIC_PREFIX, Button, ButtonStyle
+from bot.core.request import Request
+
+PLATFORM = "discord"
+ADMINISTRATOR = 1 << 3
+MANAGE_CHANNELS = 1 << 4
+ANSWERED_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+def command_text(data: Mapping[str, Any]) -> str:
+    """The router's text form of a ``/mlcareer`` invocation.
+
+    ``/mlcareer skills`` -> ``skills``; ``/mlcareer ask question:...`` -> the question;
+    ``/mlcareer tip topic:salary`` -> ``tip salary``; ``/mlcareer tips on time:09:00
+    timezone:Europe/Berlin days:weekdays`` -> ``tips on 09:00 Europe/Berlin weekdays``.
+    Anything unrecognised becomes empty text, which the router answers with help.
+    """
+    options: Sequence[Mapping[str, Any]] = data.get("options") or []
+    if not options:
+        return ""
+    first = options[0]
+    name = str(first.get("name", ""))
+    if first.get("type") == SUB_COMMAND_GROUP:
+        inner_options: Sequence[Mapping[str, Any]] = first.get("options") or []
+        if not inner_options:
+            return name
+        inner = inner_options[0]
+        sub = str(inner.get("name", ""))
+        order = TIPS_ON_OPTIONS if (name, sub) == (TIPS, "on") else ()
+        return " ".join([name, sub, *_values(inner.get("options") or [], order)])
+    values = _named_values(first.get("options") or [])
+    if name == ASK:
+        return values.get(QUESTION, "")
+    if name == TIP:
+        topic = values.get(TIP_TOPIC, "")
+        return f"{TIP} {topic}" if topic else TIP
+    return name
+
+
+def _named_values(options: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    return {str(o.get("name", "")): str(o.get("value", "")).strip() for o in options}
+
+
+def _values(options: Sequence[Mapping[str, Any]], order: Sequence[str]) -> list[str]:
+    """Option values in ``order``; each squeezed to one word so the router's split stays true."""
+    named = _named_values(options)
+    words = ("".join(named.get(name, "").split()) for name in order)
+    return [word for word in words if word]
+
+
+def focused_value(data: Mapping[str, Any]) -> str:
+    """The text typed so far in the option an autocomplete interaction is about."""
+    for option in data.get("options") or []:
+        if option.get("focused"):
+            return str(option.get("value", ""))
+        inner = focused_value(option)
+        if inner:
+            return inner
+    return ""
+
+
+def strip_mentions(content: str, user_id: int, role_ids: Iterable[int] = ()) -> str:
+    """``content`` without the bot's mentions (``<@id>``, ``<@!id>`` and its own role's
+    ``<@&id>``, which Discord inserts when people pick the bot's role), whitespace tidied."""
+    patterns = [rf"<@!?{user_id}>", *(rf"<@&{role}>" for role in role_ids)]
+    text = re.sub("|".join(patterns), " ", content)
+    return " ".join(text.split())
+
+
+def grants_admin(permissions: int) -> bool:
+    """Whether a permission bitfield lets its holder manage the channel's settings."""
+    return bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR))
+
+
+def button_topic(custom_id: str) -> str | None:
+    """The topic a topic button asks for, or None for any other button."""
+    if custom_id.startswith(TOPIC_PREFIX):
+        return custom_id[len(TOPIC_PREFIX) :] or None
+    return None
+
+
+def interaction_request(interaction: discord.Interaction[Any], text: str) -> Request:
+    """A request for ``text`` from whoever triggered ``interaction``.
+
+    Discord resolves the member's permissions in the channel (roles and overwrites) into the
+    interaction itself; in DMs there are none, so nobody is an admin there.
+    """
+    is_admin = interaction.guild_id is not None and grants_admin(interaction.permissions.value)
+    return Request(
+        text=text,
+        user=str(interaction.user.id),
+        channel=str(interaction.channel_id or ""),
+        platform=PLATFORM,
+        is_admin=is_admin,
+    )
+
+
+def message_request(message: discord.Message, me: int) -> Request | None:
+    """The request in a message for the bot (id ``me``), or None when the bot should ignore it:
+    its own messages, other bots and webhooks, system messages, and guild messages that do
+    not mention it. DMs need no mention."""
+    author = message.author
+    if author.bot or author.id == me or message.webhook_id is not None:
+        return None
+    if message.type not in ANSWERED_MESSAGE_TYPES:
+        return None
+    own_roles = [
+        role.id
+        for role in message.role_mentions
+        if role.tags is not None and role.tags.bot_id == me
+    ]
+    in_dm = message.guild is None
+    mentioned = any(user.id == me for user in message.mentions) or bool(own_roles)
+    if not in_dm and not mentioned:
+        return None
+    is_admin = False
+    if not in_dm and isinstance(author, discord.Member):
+        is_admin = grants_admin(message.channel.permissions_for(author).value)
+    return Request(
+        text=strip_mentions(message.content, me, own_roles),
+        user=str(author.id),
+        channel=str(message.channel.id),
+        platform=PLATFORM,
+        is_admin=is_admin,
+    )
+
+
+def topic_buttons(message: discord.Message | None) -> tuple[Button, ...]:
+    """The topic buttons on a message the bot sent (for re-posting it when shared)."""
+    if message is None:
+        return ()
+    buttons: list[Button] = []
+    for row in message.components:
+        for item in getattr(row, "children", ()):
+            custom_id = getattr(item, "custom_id", None)
+            if isinstance(item, discord.Button) and custom_id and button_topic(custom_id):
+                style = (
+                    ButtonStyle.PRIMARY
+                    if item.style is discord.ButtonStyle.primary
+                    else (ButtonStyle.SECONDARY)
+                )
+                buttons.append(Button(item.label or custom_id, custom_id, style))
+    return tuple(buttons)

@@ -1,0 +1,55 @@
+"""Putting daily tips together from the settings: the store, the commands and the scheduler."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.core.ports import ChannelSender
+from bot.knowledge.model import KnowledgeBase
+from bot.settings import Settings
+from bot.tips.clock import Clock, SystemClock
+from bot.tips.commands import TipsService
+from bot.tips.scheduler import Scheduler
+from bot.tips.sqlite_store import SqliteStore
+
+
+@dataclass(slots=True)
+class DailyTips:
+    """Everything daily tips need at run time, sharing one database connection."""
+
+    store: SqliteStore
+    commands: TipsService
+    scheduler: Scheduler
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_daily_tips(
+    settings: Settings,
+    knowledge: KnowledgeBase,
+    senders: Mapping[str, ChannelSender],
+    clock: Clock | None = None,
+) -> DailyTips:
+    """Open (and migrate) the database named by DATABASE_URL and build the tips services.
+
+    ``senders`` maps each platform name ("slack", "discord", as in ``Request.platform``) to the
+    sender that posts there; the scheduler only fires subscriptions on those platforms.
+    Raises ``SettingsError`` for a DATABASE_URL that isn't SQLite and ``StorageError`` when
+    the file can't be opened or migrated.
+    """
+    clock = clock or SystemClock()
+    store = SqliteStore.open(settings.database_url)
+    commands = TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
+    scheduler = Scheduler(
+        queue=store,
+        decks=store,
+        ledger=store,
+        knowledge=knowledge,
+        senders=senders,
+        clock=clock,
+        grace=timedelta(hours=settings.tips_grace_hours),
+    )
+    return DailyTips(store, commands, scheduler)

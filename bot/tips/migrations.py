@@ -1,0 +1,123 @@
+"""The tips database schema, as numbered migrations applied in order at start-up.
+
+The schema version lives in SQLite's ``PRAGMA user_version``. Never edit a released
+migration: add a new one at the end. Times are UTC seconds since the epoch; local dates are
+``YYYY-MM-DD`` text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from bot.errors import StorageError
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step of the schema: its version number, what it does, and its SQL statements."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "subscriptions and the posts ledger",
+        (
+            """
+            CREATE TABLE subscriptions (
+                platform     TEXT NOT NULL,
+                channel      TEXT NOT NULL,
+                at           TEXT NOT NULL CHECK (at GLOB '[0-2][0-9]:[0-5][0-9]'),
+                zone         TEXT NOT NULL,
+                days         TEXT NOT NULL CHECK (days IN ('daily', 'weekdays')),
+                next_fire    INTEGER NOT NULL,
+                paused       INTEGER NOT NULL DEFAULT 0 CHECK (paused IN (0, 1)),
+                pause_reason TEXT,
+                updated_by   TEXT,
+                updated_at   INTEGER NOT NULL,
+                PRIMARY KEY (platform, channel)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE posts (
+                platform    TEXT NOT NULL,
+                channel     TEXT NOT NULL,
+                day         TEXT NOT NULL,
+                tip_id      TEXT NOT NULL,
+                scheduled   INTEGER NOT NULL,
+                status      TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+                attempts    INTEGER NOT NULL DEFAULT 0,
+                token       TEXT,
+                lease_until INTEGER,
+                claimed_at  INTEGER,
+                sent_at     INTEGER,
+                last_error  TEXT,
+                PRIMARY KEY (platform, channel, day)
+            ) WITHOUT ROWID
+            """,
+        ),
+    ),
+    Migration(
+        2,
+        "per-channel decks, kept when tips are turned off, and the due-time index",
+        (
+            """
+            CREATE TABLE decks (
+                platform  TEXT NOT NULL,
+                channel   TEXT NOT NULL,
+                tip_order TEXT NOT NULL,
+                position  INTEGER NOT NULL CHECK (position >= 0),
+                cycle     INTEGER NOT NULL CHECK (cycle >= 0),
+                version   INTEGER NOT NULL,
+                PRIMARY KEY (platform, channel)
+            ) WITHOUT ROWID
+            """,
+            # The scheduler's hot query is "active, on this platform, due by now": a partial
+            # index on (platform, next fire time) answers it with one range scan per platform
+            # however many channels subscribe.
+            "CREATE INDEX subscriptions_due ON subscriptions (platform, next_fire) "
+            "WHERE paused = 0",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version the database file is at (0 for a new file)."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Apply every migration above the database's version up to ``target``; return the version.
+
+    Runs in one write transaction, so two processes starting at once migrate only once and a
+    failed step leaves the file as it was. ``conn`` must be in autocommit mode
+    (``isolation_level=None``).
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = schema_version(conn)
+        if current > LATEST_VERSION:
+            raise StorageError(
+                f"the tips database is at schema version {current}, newer than this mlcareer "
+                f"understands ({LATEST_VERSION}); upgrade mlcareer or point DATABASE_URL elsewhere"
+            )
+        for migration in MIGRATIONS:
+            if current < migration.version <= target:
+                for statement in migration.statements:
+                    conn.execute(statement)
+                # PRAGMA takes no parameters; the version is our own integer constant.
+                conn.execute(f"PRAGMA user_version = {migration.version:d}")
+                current = migration.version
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return current

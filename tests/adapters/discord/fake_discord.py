@@ -1,0 +1,539 @@
+"""A Discord stand-in on 127.0.0.1: the REST routes the bot uses and a gateway websocket.
+
+The real discord.py client talks to it exactly as it talks to Discord: it logs in over REST,
+reads ``GET /gateway/bot``, opens the websocket named there (JSON, with zlib-stream or
+zstd-stream transport compression when the client asks for it), gets HELLO, sends IDENTIFY,
+receives READY and GUILD_CREATE, and then whatever events a test pushes. Every REST call is
+recorded so tests can assert on exactly what the bot sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.not-a-real-discord-token-0000"
+BOT_ID = "100000000000000001"  # the first part of TOKEN, base64-decoded
+APPLICATION_ID = BOT_ID
+GUILD_ID = "200000000000000001"
+CHANNEL_ID = "300000000000000001"
+THREAD_CHANNEL_ID = "300000000000000002"
+DM_CHANNEL_ID = "300000000000000009"
+GONE_CHANNEL_ID = "300000000000000404"
+FORBIDDEN_CHANNEL_ID = "300000000000000403"
+EVERYONE_ROLE_ID = GUILD_ID
+MODERATOR_ROLE_ID = "400000000000000002"
+BOT_ROLE_ID = "400000000000000003"
+USER_ID = "500000000000000001"
+MODERATOR_ID = "500000000000000002"
+OTHER_BOT_ID = "500000000000000009"
+TIMESTAMP = "2024-01-01T00:00:00.000000+00:00"
+
+# Permission bits.
+VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)
+MANAGE_CHANNELS = 1 << 4
+
+HELLO, IDENTIFY, HEARTBEAT, HEARTBEAT_ACK, RESUME, INVALID_SESSION, DISPATCH = 10, 2, 1, 11, 6, 9, 0
+
+
+def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+BOT_USER = user(BOT_ID, "mlcareer", bot=True)
+USERS = {
+    USER_ID: user(USER_ID, "ada"),
+    MODERATOR_ID: user(MODERATOR_ID, "grace"),
+    OTHER_BOT_ID: user(OTHER_BOT_ID, "otherbot", bot=True),
+    BOT_ID: BOT_USER,
+}
+ROLES = {USER_ID: [], MODERATOR_ID: [MODERATOR_ROLE_ID], OTHER_BOT_ID: [], BOT_ID: [BOT_ROLE_ID]}
+
+
+def role(role_id: str, name: str, permissions: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": str(permissions),
+        "position": 0 if role_id == EVERYONE_ROLE_ID else 1,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+        **extra,
+    }
+
+
+def text_channel(channel_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": channel_id,
+        "type": 0,
+        "guild_id": GUILD_ID,
+        "name": name,
+        "position": 0,
+        "permission_overwrites": [],
+        "parent_id": None,
+        "nsfw": False,
+        "topic": None,
+        "last_message_id": None,
+        "rate_limit_per_user": 0,
+    }
+
+
+def member(user_id: str) -> dict[str, Any]:
+    return {
+        "user": USERS[user_id],
+        "roles": ROLES[user_id],
+        "joined_at": TIMESTAMP,
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+    }
+
+
+def guild_create() -> dict[str, Any]:
+    """The GUILD_CREATE payload for the one test server."""
+    return {
+        "id": GUILD_ID,
+        "name": "ML careers",
+        "icon": None,
+        "owner_id": "500000000000000077",
+        "unavailable": False,
+        "member_count": 4,
+        "large": False,
+        "features": [],
+        "emojis": [],
+        "stickers": [],
+        "roles": [
+            role(EVERYONE_ROLE_ID, "@everyone", VIEW_AND_SEND),
+            role(MODERATOR_ROLE_ID, "moderator", MANAGE_CHANNELS),
+            role(BOT_ROLE_ID, "mlcareer", VIEW_AND_SEND, managed=True, tags={"bot_id": BOT_ID}),
+        ],
+        "channels": [text_channel(CHANNEL_ID, "career-chat")],
+        "threads": [],
+        "members": [member(BOT_ID)],
+        "voice_states": [],
+        "presences": [],
+        "stage_instances": [],
+        "guild_scheduled_events": [],
+        "soundboard_sounds": [],
+        "joined_at": TIMESTAMP,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "verification_level": 0,
+        "default_message_notifications": 0,
+        "explicit_content_filter": 0,
+        "mfa_level": 0,
+        "nsfw_level": 0,
+        "system_channel_flags": 0,
+    }
+
+
+@dataclass
+class Received:
+    """One REST call the bot made, with the JSON it sent and what the fake made of it."""
+
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str]
+    kind: str  # message, callback, followup, edit, commands, other
+    message: dict[str, Any] | None = None  # the message the call created or edited
+    status: int = 200
+    at: float = field(default_factory=time.perf_counter)  # when the fake received it
+
+
+@dataclass
+class Failure:
+    """A canned error for the next ``times`` calls matching ``method`` and ``path``."""
+
+    method: str
+    path: re.Pattern[str]
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+
+
+class GatewayEncoder:
+    """Frames gateway payloads the way the client asked: plain text, zlib-stream or zstd-stream
+    (discord.py asks for zstd when the zstandard package or Python's compression.zstd exists)."""
+
+    def __init__(self, compress: str | None) -> None:
+        self.compress: Callable[[bytes], bytes] | None = None
+        if compress == "zlib-stream":
+            stream = zlib.compressobj()
+            self.compress = lambda data: stream.compress(data) + stream.flush(zlib.Z_SYNC_FLUSH)
+        elif compress == "zstd-stream":
+            self.compress = zstd_stream()
+        elif compress is not None:
+            raise ValueError(f"unsupported compress={compress}")
+
+    def encode(self, payload: dict[str, Any]) -> str | bytes:
+        text = json.dumps(payload, separators=(",", ":"))
+        return text if self.compress is None else self.compress(text.encode())
+
+
+def zstd_stream() -> Callable[[bytes], bytes]:
+    """One zstd stream, flushed after each gateway message."""
+    try:
+        import zstandard
+    except ImportError:
+        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
+
+        compressor = zstd.ZstdCompressor()
+        return lambda data: bytes(compressor.compress(data, zstd.ZstdCompressor.FLUSH_BLOCK))
+    stream = zstandard.ZstdCompressor().compressobj()
+    return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """A JSON response with the bare content type discord.py checks for."""
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+class FakeDiscord:
+    """The fake: ``await start()``, push events with ``dispatch``, read ``received``."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.received: list[Received] = []
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}  # None: global
+        self.failures: list[Failure] = []
+        self.identify: dict[str, Any] | None = None
+        self.gateway_query: dict[str, str] = {}
+        self.identified = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self._ids = itertools.count(700000000000000001)
+        self._seq = 0
+        self._ws: web.WebSocketResponse | None = None
+        self._encoder: GatewayEncoder | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.interactions: dict[str, dict[str, Any]] = {}  # by token
+        self.callback_delay = 0.0
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def close(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close(code=1000)
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    # --- what tests use --------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        """Answer the next ``times`` calls to ``method path`` (a regex) with an error."""
+        self.failures.append(
+            Failure(method, re.compile(path), status, body or {}, headers or {}, times)
+        )
+
+    def rate_limit(self, method: str, path: str, retry_after: float = 0.01) -> None:
+        """One 429 as Discord sends it (discord.py only honours it with a ``Via`` header)."""
+        self.fail(
+            method,
+            path,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+            headers={"Via": "1.1 google", "Retry-After": str(retry_after)},
+        )
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send one gateway DISPATCH event to the connected client."""
+        assert self._ws is not None, "no client connected"
+        self._seq += 1
+        await self._send({"op": DISPATCH, "t": event, "s": self._seq, "d": data})
+
+    async def wait_for(
+        self,
+        predicate: Callable[[Received], bool],
+        *,
+        count: int = 1,
+        after: int = 0,
+        within: float = 5.0,
+    ) -> list[Received]:
+        """The first ``count`` calls from ``received[after:]`` matching ``predicate``,
+        waiting (at most ``within`` seconds of loopback I/O) until there are that many."""
+
+        def found() -> list[Received]:
+            return [r for r in self.received[after:] if predicate(r)]
+
+        async with asyncio.timeout(within):
+            async with self._changed:
+                await self._changed.wait_for(lambda: len(found()) >= count)
+        return found()[:count]
+
+    def where(self, kind: str) -> list[Received]:
+        return [r for r in self.received if r.kind == kind]
+
+    # --- gateway ---------------------------------------------------------------------------
+
+    async def _send(self, payload: dict[str, Any]) -> None:
+        assert self._ws is not None
+        assert self._encoder is not None
+        frame = self._encoder.encode(payload)
+        if isinstance(frame, bytes):
+            await self._ws.send_bytes(frame)
+        else:
+            await self._ws.send_str(frame)
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.gateway_query = dict(request.query)
+        if request.query.get("encoding", "json") != "json":
+            await ws.close(code=4002, message=b"the fake speaks JSON only")
+            return ws
+        self._ws = ws
+        self._encoder = GatewayEncoder(request.query.get("compress"))
+        await self._send({"op": HELLO, "d": {"heartbeat_interval": 41250}})
+        async for msg in ws:
+            if msg.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            op = payload.get("op")
+            if op == HEARTBEAT:
+                await self._send({"op": HEARTBEAT_ACK})
+            elif op == IDENTIFY:
+                self.identify = payload["d"]
+                if payload["d"].get("token") != self.token:
+                    await ws.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self._ready()
+            elif op == RESUME:
+                await self._send({"op": INVALID_SESSION, "d": False})
+        return ws
+
+    async def _ready(self) -> None:
+        self._seq = 0
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": BOT_USER,
+                "guilds": [{"id": GUILD_ID, "unavailable": True}],
+                "session_id": "fake-session",
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": APPLICATION_ID, "flags": 0},
+            },
+        )
+        await self.dispatch("GUILD_CREATE", guild_create())
+        self.identified.set()
+
+    # --- REST ------------------------------------------------------------------------------
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["path"]
+        body: Any = None
+        if request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw else None
+        query = dict(request.query)
+        if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith(
+            ("/interactions/", "/webhooks/")
+        ):
+            return await self._record(
+                Received(request.method, path, body, query, "other", status=401),
+                _json({"message": "401: Unauthorized", "code": 0}, status=401),
+            )
+        for failure in self.failures:
+            if failure.times > 0 and failure.method == request.method and failure.path.search(path):
+                failure.times -= 1
+                return await self._record(
+                    Received(request.method, path, body, query, "failed", status=failure.status),
+                    _json(failure.body, status=failure.status, headers=failure.headers),
+                )
+        kind, result, status = self._route(request.method, path, body)
+        message = result if kind in {"message", "followup", "edit"} else None
+        if kind == "callback":
+            message = result["resource"].get("message") if result.get("resource") else None
+            if self.callback_delay:
+                await asyncio.sleep(self.callback_delay)
+        return await self._record(
+            Received(request.method, path, body, query, kind, message, status),
+            _json(result, status=status) if result is not None else web.Response(status=204),
+        )
+
+    async def _record(self, received: Received, response: web.Response) -> web.Response:
+        async with self._changed:
+            self.received.append(received)
+            self._changed.notify_all()
+        return response
+
+    def _route(self, method: str, path: str, body: Any) -> tuple[str, Any, int]:
+        if (method, path) == ("GET", "/users/@me"):
+            return "other", BOT_USER, 200
+        if (method, path) == ("GET", "/oauth2/applications/@me"):
+            return "other", self._application(), 200
+        if (method, path) == ("GET", "/gateway/bot"):
+            limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            return (
+                "other",
+                {"url": self.gateway_url, "shards": 1, "session_start_limit": limit},
+                200,
+            )
+        commands = re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", path)
+        if commands:
+            scope = commands.group(2)
+            if method == "PUT":
+                self.commands[scope] = [self._stored_command(c, scope) for c in body]
+            return "commands", self.commands.get(scope, []), 200
+        channel = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if channel and method == "POST":
+            channel_id = channel.group(1)
+            if channel_id == GONE_CHANNEL_ID:
+                return "message", {"message": "Unknown Channel", "code": 10003}, 404
+            if channel_id == FORBIDDEN_CHANNEL_ID:
+                return "message", {"message": "Missing Access", "code": 50001}, 403
+            return "message", self._message(channel_id, body), 200
+        callback = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
+        if callback and method == "POST":
+            return "callback", self._callback(callback.group(1), callback.group(2), body), 200
+        webhook = re.fullmatch(r"/webhooks/(\d+)/([^/]+)(/messages/@original)?", path)
+        if webhook:
+            interaction = self.interactions.get(webhook.group(2), {})
+            channel_id = str(interaction.get("channel_id", CHANNEL_ID))
+            if webhook.group(3) and method == "PATCH":
+                return "edit", self._message(channel_id, body), 200
+            if method == "POST":
+                return "followup", self._message(channel_id, body), 200
+        return "other", {"message": "404: Not Found", "code": 0}, 404
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": APPLICATION_ID,
+            "name": "mlcareer",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "owner": USERS[USER_ID],
+        }
+
+    def _stored_command(self, command: dict[str, Any], scope: str | None) -> dict[str, Any]:
+        """What Discord stores: the command plus ids, a version and explicit defaults."""
+
+        def options(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            out = []
+            for item in items:
+                stored = {**item}
+                if item.get("type") in (1, 2):
+                    stored["options"] = options(item.get("options", []))
+                else:
+                    stored.setdefault("required", False)
+                out.append(stored)
+            return out
+
+        stored = {
+            **command,
+            "id": self.next_id(),
+            "application_id": APPLICATION_ID,
+            "version": self.next_id(),
+            "default_member_permissions": None,
+            "nsfw": False,
+            "options": options(command.get("options", [])),
+        }
+        if scope:
+            stored["guild_id"] = scope
+        return stored
+
+    def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        message_id = self.next_id()
+        reference = body.get("message_reference")
+        message = {
+            "id": message_id,
+            "channel_id": channel_id,
+            "type": 19 if reference else 0,
+            "author": BOT_USER,
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "flags": body.get("flags", 0),
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+        }
+        if reference:
+            message["message_reference"] = reference
+        self.messages[message_id] = message
+        return message
+
+    def _callback(self, interaction_id: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        kind = body.get("type")
+        interaction = self.interactions.get(token, {})
+        result: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": interaction.get("type", 2),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(body.get("data", {}).get("flags", 0) & 64),
+            }
+        }
+        if kind in (4, 5):
+            data = body.get("data") or {}
+            message = self._message(str(interaction.get("channel_id", CHANNEL_ID)), data)
+            result["interaction"]["response_message_id"] = message["id"]
+            result["resource"] = {"type": kind, "message": message}
+        return result

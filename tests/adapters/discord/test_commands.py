@@ -1,0 +1,104 @@
+"""The /mlcareer definition: generated from the knowledge base, within Discord's limits."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from bot.adapters.discord.commands import (
+    command_definition,
+    limit_problems,
+    same_commands,
+)
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.sections import SECTION_IDS
+
+
+def names(options: list[dict[str, Any]]) -> list[str]:
+    return [option["name"] for option in options]
+
+
+def test_one_subcommand_per_section_plus_the_fixed_ones(knowledge: KnowledgeBase) -> None:
+    definition = command_definition(knowledge)
+    assert definition["name"] == "mlcareer"
+    assert names(definition["options"]) == [
+        *SECTION_IDS,
+        "ask",
+        "tip",
+        "topics",
+        "about",
+        "help",
+        "tips",
+    ]
+    tips = definition["options"][-1]
+    assert tips["type"] == 2
+    assert names(tips["options"]) == ["on", "off", "status", "now"]
+    assert names(tips["options"][0]["options"]) == ["time", "timezone", "days"]
+    ask = next(o for o in definition["options"] if o["name"] == "ask")
+    assert ask["options"][0]["autocomplete"] is True
+
+
+def test_the_shipped_definition_is_within_discords_limits(knowledge: KnowledgeBase) -> None:
+    assert limit_problems(command_definition(knowledge)) == []
+
+
+def test_limit_problems_catches_each_kind_of_violation(knowledge: KnowledgeBase) -> None:
+    definition = command_definition(knowledge)
+    broken = copy.deepcopy(definition)
+    broken["options"].extend(
+        {"type": 1, "name": f"extra-{i}", "description": "x", "options": []} for i in range(12)
+    )
+    broken["options"][0]["name"] = "Skills"
+    broken["options"][1]["description"] = "d" * 101
+    broken["options"][2]["options"] = [
+        {"type": 3, "name": "a", "description": "a", "required": False},
+        {"type": 3, "name": "b", "description": "b", "required": True},
+    ]
+    broken["options"][3]["options"] = [
+        {
+            "type": 3,
+            "name": "c",
+            "description": "c",
+            "choices": [{"name": "n" * 101, "value": "v"}] * 26,
+        }
+    ]
+    problems = "\n".join(limit_problems(broken))
+    assert "options; Discord allows 25" in problems
+    assert "'Skills'" in problems
+    assert "description must be 1-100" in problems
+    assert "required option must come before" in problems
+    assert "26 choices" in problems
+    assert "choice name must be 1-100" in problems
+    assert "characters; Discord allows 4000" in problems
+
+
+def stored(definition: dict[str, Any]) -> dict[str, Any]:
+    """What the API returns: ids, a version and defaults added to what was sent."""
+    copied = copy.deepcopy(definition)
+    copied.update(id="1", application_id="2", version="3", default_member_permissions=None)
+
+    def add_defaults(options: list[dict[str, Any]]) -> None:
+        for option in options:
+            if option["type"] in (1, 2):
+                add_defaults(option.setdefault("options", []))
+            else:
+                option.setdefault("required", False)
+            option["name_localizations"] = None
+
+    add_defaults(copied["options"])
+    return copied
+
+
+def test_same_commands_ignores_what_the_api_adds(knowledge: KnowledgeBase) -> None:
+    definition = command_definition(knowledge)
+    assert same_commands([stored(definition)], [definition])
+
+
+def test_same_commands_sees_a_changed_or_extra_command(knowledge: KnowledgeBase) -> None:
+    definition = command_definition(knowledge)
+    changed = stored(definition)
+    changed["options"][0]["description"] = "Something else"
+    assert not same_commands([changed], [definition])
+    assert not same_commands([], [definition])
+    stale = {"name": "old", "description": "gone", "type": 1}
+    assert not same_commands([stored(definition), stale], [definition])

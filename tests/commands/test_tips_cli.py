@@ -1,0 +1,150 @@
+"""``mlcareer tips list`` and ``mlcareer tips send-due``."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import main
+from bot.commands.tips import parse_moment, send_due, subscription_table
+from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
+from bot.settings import Settings
+from bot.tips.models import ChannelKey, Days, Subscription
+from bot.tips.schedule import next_fire
+from bot.tips.sqlite_store import SqliteStore
+from bot.tips.testing import FakeClock, RecordingSender
+
+MONDAY_8AM = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
+SETTING_VARS = ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MLCAREER_TIPS_GRACE_HOURS")
+
+
+def tiny_knowledge() -> KnowledgeBase:
+    entry = Entry("skills", "skills", "Skills", "Some skills.", "a paragraph", ("skills?",), ())
+    tips = tuple(Tip(f"tip-{n}", "skills", f"Practise skill {n}.") for n in range(3))
+    return KnowledgeBase(entries=(entry,), tips=tips, vocabulary=Vocabulary())
+
+
+async def subscribe(url: str, channel: str, at: time, zone: str, days: Days = Days.DAILY) -> None:
+    store = SqliteStore.open(url)
+    try:
+        await store.save(
+            Subscription(
+                key=ChannelKey("slack", channel),
+                at=at,
+                zone=zone,
+                days=days,
+                next_fire=next_fire(MONDAY_8AM, at, ZoneInfo(zone), days).at,
+                updated_at=MONDAY_8AM,
+            )
+        )
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No platform tokens or database from the developer's shell; work in a temporary folder."""
+    for name in SETTING_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+async def test_send_due_twice_for_the_same_moment_posts_once(tmp_path: Path) -> None:
+    """Cron may run send-due twice for one moment; the second run posts nothing."""
+    url = f"sqlite:///{tmp_path / 'tips.db'}"
+    await subscribe(url, "C1", time(9, 0), "UTC")
+    await subscribe(url, "C2", time(11, 0), "Europe/Berlin")  # 09:00 UTC in June
+    await subscribe(url, "C3", time(10, 0), "UTC")  # not due yet
+    settings = Settings(database_url=url)
+    sender = RecordingSender("slack")
+    at = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+    clock = FakeClock(at)
+    first = await send_due(settings, tiny_knowledge(), {"slack": sender}, at, clock)
+    second = await send_due(settings, tiny_knowledge(), {"slack": sender}, at, clock)
+    assert sorted(channel for channel, _ in sender.posts) == ["C1", "C2"]
+    assert len(first.results) == 2
+    assert second.results == []
+
+
+def test_send_due_without_any_platform_says_so(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no token set there is nowhere to post: a clear message and exit status 2."""
+    status = main(["--env-file", str(clean_env / "none.env"), "tips", "send-due"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "no chat platform is configured" in err
+    assert "SLACK_BOT_TOKEN" in err
+    assert "DISCORD_TOKEN" in err
+    assert "Traceback" not in err
+
+
+def test_tips_list_shows_every_subscription(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty database says how to start; otherwise one aligned row per channel."""
+    url = f"sqlite:///{clean_env / 'tips.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    env_file = str(clean_env / "none.env")
+    assert main(["--env-file", env_file, "tips", "list"]) == 0
+    assert "No channel has daily tips yet" in capsys.readouterr().out
+    asyncio.run(subscribe(url, "C-berlin", time(8, 30), "Europe/Berlin", Days.WEEKDAYS))
+    asyncio.run(subscribe(url, "C-ny", time(21, 0), "America/New_York"))
+    assert main(["--env-file", env_file, "tips", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("PLATFORM  CHANNEL")
+    assert "NEXT POST (LOCAL)" in lines[0]
+    assert "C-berlin" in lines[1]
+    assert "Tuesday 4 June 2024, 08:30 CEST" in lines[1]  # 10:00 in Berlin had passed
+    assert "weekdays" in lines[1]
+    assert "Monday 3 June 2024, 21:00 EDT" in lines[2]
+    assert lines[2].rstrip().endswith("on")
+
+
+def test_subscription_table_shows_a_paused_channel_with_its_reason() -> None:
+    paused = Subscription(
+        key=ChannelKey("discord", "42"),
+        at=time(9, 0),
+        zone="UTC",
+        days=Days.DAILY,
+        next_fire=MONDAY_8AM,
+        updated_at=MONDAY_8AM,
+        paused=True,
+        pause_reason="missing access (403)",
+    )
+    assert "paused: missing access (403)" in subscription_table([paused])
+
+
+def test_a_non_sqlite_database_url_is_refused_by_name(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:s3cr3t-pass@db/mlcareer")
+    status = main(["--env-file", str(clean_env / "none.env"), "tips", "list"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "DATABASE_URL" in err
+    assert "s3cr3t-pass" not in err
+
+
+def test_at_must_be_an_iso_date_time(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["tips", "send-due", "--at", "tomorrow at nine"])
+    assert exited.value.code == 2
+    assert "not an ISO date-time" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-06-03T09:00", datetime(2024, 6, 3, 9, 0, tzinfo=UTC)),
+        ("2024-06-03T09:00Z", datetime(2024, 6, 3, 9, 0, tzinfo=UTC)),
+        ("2024-06-03T11:00+02:00", datetime(2024, 6, 3, 9, 0, tzinfo=UTC)),
+    ],
+)
+def test_at_without_an_offset_is_utc(text: str, expected: datetime) -> None:
+    assert parse_moment(text) == expected

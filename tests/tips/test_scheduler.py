@@ -1,0 +1,438 @@
+"""The scheduler posts each due tip exactly once per channel per local date, whatever happens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.core.reply import Reply, ReplyKind
+from bot.errors import ChannelGoneError, PlatformError
+from bot.tips.models import ChannelKey, Days, Subscription
+from bot.tips.schedule import next_fire
+from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, retry_delay
+from bot.tips.sqlite_store import SqliteStore
+from bot.tips.testing import FakeClock, RecordingSender
+
+from .conftest import START, SchedulerFactory, small_knowledge
+
+KEY = ChannelKey("slack", "C1")
+
+
+async def subscribe(
+    store: SqliteStore,
+    now: datetime,
+    key: ChannelKey = KEY,
+    at: time = time(9, 0),
+    zone: str = "UTC",
+    days: Days = Days.DAILY,
+) -> Subscription:
+    """Save a subscription the way ``tips on`` does: next fire computed from ``now``."""
+    subscription = Subscription(
+        key=key,
+        at=at,
+        zone=zone,
+        days=days,
+        next_fire=next_fire(now, at, ZoneInfo(zone), days).at,
+        updated_by="U-admin",
+        updated_at=now,
+    )
+    await store.save(subscription)
+    return subscription
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+async def test_a_due_tip_is_posted_once_as_a_public_tip_reply(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """At 09:00 the channel gets one tip with its section and how to ask for more; never twice."""
+    await subscribe(store, clock.now())
+    scheduler = make_scheduler()
+    early = await scheduler.run_due(utc(2024, 6, 3, 8, 59))
+    assert early.results == []
+    clock.set(utc(2024, 6, 3, 9, 0))
+    report = await scheduler.run_due()
+    assert report.count(Outcome.POSTED) == 1
+    assert len(slack.posts) == 1
+    channel, reply = slack.posts[0]
+    assert channel == "C1"
+    assert reply.kind is ReplyKind.TIP
+    assert reply.public is True
+    assert reply.body.startswith("Test tip number")
+    assert reply.section is not None
+    assert reply.source is not None
+    assert f"/mlcareer {reply.section}" in reply.source
+    again = await scheduler.run_due(utc(2024, 6, 3, 9, 30))
+    assert again.results == []
+    assert len(slack.posts) == 1
+    stored = await store.get(KEY)
+    assert stored is not None
+    assert stored.next_fire == utc(2024, 6, 4, 9, 0)
+
+
+async def test_a_whole_deck_is_posted_without_repeats(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """Day after day, every tip is posted once before the first one comes back."""
+    knowledge = small_knowledge(9)
+    await subscribe(store, clock.now())
+    scheduler = make_scheduler(tips=knowledge)
+    for day in range(12):
+        clock.set(utc(2024, 6, 3, 9, 0) + timedelta(days=day))
+        await scheduler.run_due()
+    tips = [reply.entry_id for _, reply in slack.posts]
+    assert len(tips) == 12
+    assert sorted(tips[:9]) == sorted(tip.id for tip in knowledge.tips)
+    assert len(set(tips[9:])) == 3
+    assert tips[9] != tips[8]
+
+
+async def test_weekdays_subscription_posts_monday_to_friday_only(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """A weekdays channel in Berlin gets five tips in a week, on Monday to Friday local dates."""
+    clock.set(utc(2024, 6, 3, 0, 0))
+    await subscribe(store, clock.now(), at=time(8, 30), zone="Europe/Berlin", days=Days.WEEKDAYS)
+    scheduler = make_scheduler()
+    posted_on: list[date] = []
+    moment = clock.now()
+    while moment < utc(2024, 6, 10, 12, 0):
+        moment += timedelta(minutes=30)
+        clock.set(moment)
+        report = await scheduler.run_due()
+        if report.count(Outcome.POSTED):
+            posted_on.append(moment.astimezone(ZoneInfo("Europe/Berlin")).date())
+    assert posted_on == [date(2024, 6, d) for d in (3, 4, 5, 6, 7, 10)]
+    assert len(slack.posts) == 6
+
+
+@pytest.mark.parametrize(
+    ("zone", "at", "night_start", "expected_post"),
+    [
+        # Spring forward: 02:30 doesn't exist; the tip goes out at 03:00 local, that day.
+        ("Europe/Berlin", time(2, 30), utc(2024, 3, 30, 22), utc(2024, 3, 31, 1, 0)),
+        ("America/New_York", time(2, 30), utc(2024, 3, 10, 4), utc(2024, 3, 10, 7, 0)),
+        # Fall back: 02:30 (Berlin) / 01:30 (New York) happen twice; one tip, at the first.
+        ("Europe/Berlin", time(2, 30), utc(2024, 10, 26, 22), utc(2024, 10, 27, 0, 30)),
+        ("America/New_York", time(1, 30), utc(2024, 11, 3, 3), utc(2024, 11, 3, 5, 30)),
+    ],
+)
+async def test_dst_nights_post_exactly_one_tip(
+    store: SqliteStore,
+    make_scheduler: SchedulerFactory,
+    slack: RecordingSender,
+    clock: FakeClock,
+    zone: str,
+    at: time,
+    night_start: datetime,
+    expected_post: datetime,
+) -> None:
+    """Stepping a fake clock through a DST night minute by minute: one tip, at the right instant."""
+    clock.set(night_start - timedelta(days=1))
+    await subscribe(store, clock.now(), at=at, zone=zone)
+    scheduler = make_scheduler()
+    clock.set(night_start)
+    await scheduler.run_due()
+    slack.posts.clear()  # the tip of the day before
+    posted_at: list[datetime] = []
+    moment = night_start
+    while moment < night_start + timedelta(hours=10):
+        moment += timedelta(minutes=1)
+        clock.set(moment)
+        if (await scheduler.run_due()).count(Outcome.POSTED):
+            posted_at.append(moment)
+    assert posted_at == [expected_post]
+
+
+async def test_run_forever_sleeps_on_the_clock_until_the_next_tip(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """The long-running loop wakes at the fire time (or the poll cap), posts, and sleeps again."""
+    await subscribe(store, clock.now(), at=time(9, 0))
+    scheduler = make_scheduler(poll=timedelta(minutes=5))
+    task = asyncio.create_task(scheduler.run_forever())
+    try:
+        wake = await clock.wait_for_sleeper()
+        assert wake == utc(2024, 6, 3, 8, 5)  # the next tip is an hour away: the poll cap
+        assert slack.posts == []
+    finally:
+        task.cancel()
+    # A subscription due sooner than the poll cap: the loop sleeps exactly until it.
+    await store.delete(KEY)
+    await subscribe(store, clock.now(), at=time(8, 3))
+    task = asyncio.create_task(scheduler.run_forever())
+    try:
+        wake = await clock.wait_for_sleeper()
+        assert wake == utc(2024, 6, 3, 8, 3)
+        clock.set(wake)
+        next_wake = await clock.wait_for_sleeper()
+        assert len(slack.posts) == 1
+        assert next_wake == utc(2024, 6, 3, 8, 8)  # nothing due for a day: the poll cap
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+
+async def test_restart_between_claim_and_send_posts_once(
+    db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """A process that dies after claiming leaves the post to the next run, once its lease ends."""
+    first_store = SqliteStore.open(db_url)
+    await subscribe(first_store, clock.now())
+    hang = asyncio.Event()
+
+    class HangingSender:
+        platform = "slack"
+
+        async def post(self, channel: str, reply: Reply) -> None:
+            hang.set()
+            await asyncio.Event().wait()  # the process dies while the request is in flight
+
+    crashed = make_scheduler(on=first_store, senders={"slack": HangingSender()})
+    clock.set(utc(2024, 6, 3, 9, 0))
+    run = asyncio.create_task(crashed.run_due())
+    await hang.wait()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    first_store.close()
+
+    restarted_store = SqliteStore.open(db_url)
+    sender = RecordingSender("slack")
+    restarted = make_scheduler(on=restarted_store, senders={"slack": sender})
+    clock.set(utc(2024, 6, 3, 9, 5))  # the dead process's lease hasn't run out yet
+    assert (await restarted.run_due()).count(Outcome.BUSY) == 1
+    assert sender.posts == []
+    clock.set(utc(2024, 6, 3, 9, 11))
+    assert (await restarted.run_due()).count(Outcome.POSTED) == 1
+    assert (await restarted.run_due(utc(2024, 6, 3, 9, 12))).results == []
+    assert len(sender.posts) == 1
+    restarted_store.close()
+
+
+async def test_two_schedulers_on_one_database_post_once(
+    db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """Two processes (two connections) running at the same moment produce one post per channel."""
+    stores = [SqliteStore.open(db_url), SqliteStore.open(db_url)]
+    for n in range(5):
+        await subscribe(stores[0], clock.now(), key=ChannelKey("slack", f"C{n}"))
+    sender = RecordingSender("slack")
+    schedulers = [make_scheduler(on=s, senders={"slack": sender}) for s in stores]
+    clock.set(utc(2024, 6, 3, 9, 0))
+    reports = await asyncio.gather(*(s.run_due() for s in schedulers))
+    reports += await asyncio.gather(*(s.run_due() for s in schedulers))
+    assert sorted(channel for channel, _ in sender.posts) == [f"C{n}" for n in range(5)]
+    assert sum(r.count(Outcome.POSTED) for r in reports) == 5
+    for store in stores:
+        store.close()
+
+
+async def test_a_tip_missed_within_the_grace_period_is_posted_late(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """After five hours of downtime the 09:00 tip still goes out, once."""
+    await subscribe(store, clock.now())
+    clock.set(utc(2024, 6, 3, 14, 0))
+    report = await make_scheduler(grace=timedelta(hours=6)).run_due()
+    assert report.count(Outcome.POSTED) == 1
+    assert len(slack.posts) == 1
+
+
+async def test_a_tip_missed_beyond_the_grace_period_is_skipped(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """Seven hours late is too late: nothing is posted today, and tomorrow's tip is on time."""
+    await subscribe(store, clock.now())
+    scheduler = make_scheduler(grace=timedelta(hours=6))
+    clock.set(utc(2024, 6, 3, 16, 0))
+    report = await scheduler.run_due()
+    assert report.count(Outcome.SKIPPED) == 1
+    assert slack.posts == []
+    stored = await store.get(KEY)
+    assert stored is not None
+    assert stored.next_fire == utc(2024, 6, 4, 9, 0)
+    clock.set(utc(2024, 6, 4, 9, 0))
+    assert (await scheduler.run_due()).count(Outcome.POSTED) == 1
+
+
+async def test_a_long_outage_posts_at_most_one_catch_up_tip(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """Back after four days: one tip for today (within grace), not a flood of missed ones."""
+    await subscribe(store, clock.now())
+    clock.set(utc(2024, 6, 7, 10, 0))
+    scheduler = make_scheduler()
+    await scheduler.run_due()
+    await scheduler.run_due()
+    assert len(slack.posts) == 1
+
+
+async def test_a_removed_channel_pauses_the_subscription_without_retrying(
+    store: SqliteStore,
+    make_scheduler: SchedulerFactory,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """ChannelGoneError pauses the channel with the reason, logs it, and stops trying."""
+    await subscribe(store, clock.now())
+    calls: list[str] = []
+
+    def gone(channel: str) -> Exception:
+        calls.append(channel)
+        return ChannelGoneError("channel_not_found")
+
+    sender = RecordingSender("slack", fail=gone)
+    scheduler = make_scheduler(senders={"slack": sender})
+    clock.set(utc(2024, 6, 3, 9, 0))
+    with caplog.at_level(logging.WARNING, logger="bot.tips.scheduler"):
+        report = await scheduler.run_due()
+    assert report.count(Outcome.PAUSED) == 1
+    assert "paused slack:C1: channel_not_found" in caplog.text
+    stored = await store.get(KEY)
+    assert stored is not None
+    assert (stored.paused, stored.pause_reason) == (True, "channel_not_found")
+    for hours in range(1, 30):
+        clock.set(utc(2024, 6, 3, 9, 0) + timedelta(hours=hours))
+        assert (await scheduler.run_due()).results == []
+    assert calls == ["C1"]
+
+
+async def test_a_platform_error_keeps_the_claim_and_retries_later(
+    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """A failed post stays claimed-unsent, waits its retry delay, and then goes out once."""
+    await subscribe(store, clock.now())
+    failures = [PlatformError("rate limited")]
+    sender = RecordingSender("slack", fail=lambda _: failures.pop() if failures else None)
+    scheduler = make_scheduler(senders={"slack": sender})
+    clock.set(utc(2024, 6, 3, 9, 0))
+    assert (await scheduler.run_due()).count(Outcome.RETRYING) == 1
+    clock.advance(retry_delay(1) - timedelta(seconds=1))
+    assert (await scheduler.run_due()).count(Outcome.BUSY) == 1
+    clock.advance(timedelta(seconds=1))
+    assert (await scheduler.run_due()).count(Outcome.POSTED) == 1
+    assert len(sender.posts) == 1
+    stored = await store.get(KEY)
+    assert stored is not None
+    assert stored.paused is False
+
+
+async def test_retries_are_bounded_and_the_next_day_starts_afresh(
+    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """A platform that keeps failing is tried MAX_ATTEMPTS times, then that day is given up."""
+    await subscribe(store, clock.now())
+    calls: list[str] = []
+    broken = True
+
+    def failing(channel: str) -> Exception | None:
+        calls.append(channel)
+        return PlatformError("service unavailable") if broken else None
+
+    sender = RecordingSender("slack", fail=failing)
+    scheduler = make_scheduler(senders={"slack": sender})
+    clock.set(utc(2024, 6, 3, 9, 0))
+    outcomes = []
+    while clock.now() < utc(2024, 6, 3, 15, 0):
+        outcomes.extend(r.outcome for r in (await scheduler.run_due()).results)
+        clock.advance(timedelta(minutes=1))
+    assert len(calls) == MAX_ATTEMPTS
+    assert outcomes.count(Outcome.GAVE_UP) == 1
+    broken = False
+    clock.set(utc(2024, 6, 4, 9, 0))
+    assert (await scheduler.run_due()).count(Outcome.POSTED) == 1
+
+
+async def test_an_unexpected_sender_bug_is_logged_and_retried(
+    store: SqliteStore,
+    make_scheduler: SchedulerFactory,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A sender raising something other than PlatformError doesn't stop the run; it's retried."""
+    await subscribe(store, clock.now(), key=ChannelKey("slack", "bad"))
+    await subscribe(store, clock.now(), key=ChannelKey("slack", "good"))
+    sender = RecordingSender(
+        "slack", fail=lambda channel: KeyError("oops") if channel == "bad" else None
+    )
+    clock.set(utc(2024, 6, 3, 9, 0))
+    with caplog.at_level(logging.ERROR, logger="bot.tips.scheduler"):
+        report = await make_scheduler(senders={"slack": sender}).run_due()
+    assert {(str(r.key), r.outcome) for r in report.results} == {
+        ("slack:bad", Outcome.RETRYING),
+        ("slack:good", Outcome.POSTED),
+    }
+    assert any(record.exc_info for record in caplog.records)
+
+
+async def test_platforms_without_a_sender_are_left_for_another_process(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """A Slack-only scheduler leaves Discord subscriptions due and untouched."""
+    discord_key = ChannelKey("discord", "123")
+    await subscribe(store, clock.now(), key=discord_key)
+    clock.set(utc(2024, 6, 3, 9, 0))
+    assert (await make_scheduler().run_due()).results == []
+    stored = await store.get(discord_key)
+    assert stored is not None
+    assert stored.next_fire == utc(2024, 6, 3, 9, 0)
+    discord = RecordingSender("discord")
+    report = await make_scheduler(senders={"slack": slack, "discord": discord}).run_due()
+    assert report.count(Outcome.POSTED) == 1
+    assert [channel for channel, _ in discord.posts] == ["123"]
+
+
+async def test_tips_added_and_removed_between_days_never_crash_or_repeat(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """The deck follows the knowledge base as it changes, and nothing repeats needlessly."""
+    await subscribe(store, clock.now())
+    full = small_knowledge(8)
+    days = iter(range(100))
+
+    async def post_with(tip_ids: set[str]) -> str:
+        knowledge = replace(full, tips=tuple(t for t in full.tips if t.id in tip_ids))
+        clock.set(utc(2024, 6, 3, 9, 0) + timedelta(days=next(days)))
+        assert (await make_scheduler(tips=knowledge).run_due()).count(Outcome.POSTED) == 1
+        return str(slack.posts[-1][1].entry_id)
+
+    first = {f"tip-0{n}" for n in range(6)}
+    posted = [await post_with(first) for _ in range(3)]
+    removed = sorted(first - set(posted))[0]  # one tip not posted yet disappears
+    second = (first - {removed}) | {"tip-06", "tip-07"}  # and two new ones arrive
+    posted += [await post_with(second) for _ in range(len(second) - 3)]
+    assert len(posted) == len(set(posted)) == 7
+    assert set(posted) == second
+    assert removed not in posted
+
+
+async def test_no_tips_in_the_knowledge_base_posts_nothing(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """An empty deck is reported and skipped, not a crash or a loop."""
+    await subscribe(store, clock.now())
+    clock.set(utc(2024, 6, 3, 9, 0))
+    report = await make_scheduler(tips=small_knowledge(0)).run_due()
+    assert report.count(Outcome.NO_TIPS) == 1
+    assert slack.posts == []
+
+
+def test_retry_delay_doubles_up_to_a_ceiling() -> None:
+    delays = [retry_delay(n) for n in range(1, 8)]
+    assert delays[0] < delays[1] < delays[2]
+    assert max(delays) == delays[-1] == timedelta(minutes=30)
+
+
+def test_start_is_a_monday() -> None:
+    """The fixtures' start moment is a Monday 08:00 UTC, which the tests above rely on."""
+    assert START.weekday() == 0
+    assert START.hour == 8
