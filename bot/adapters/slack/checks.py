@@ -30,8 +30,7 @@ class Mode(Enum):
 
 def check_settings(settings: Settings) -> Mode:
     """The connection mode the settings ask for; ``SettingsError`` on the first problem."""
-    _check_bot_token(settings.slack_bot_token)
-    api_url(settings.slack_api_url)
+    check_bot_token(settings)
     if settings.slack_app_token and not settings.slack_http:
         _check_app_token(settings.slack_app_token)
         return Mode.SOCKET
@@ -41,6 +40,12 @@ def check_settings(settings: Settings) -> Mode:
             f"SLACK_PORT must be a port number from 1 to 65535, not {settings.slack_port}."
         )
     return Mode.HTTP
+
+
+def check_bot_token(settings: Settings) -> None:
+    """The checks every use of the Web API needs: SLACK_BOT_TOKEN and SLACK_API_URL."""
+    _check_bot_token(settings.slack_bot_token)
+    api_url(settings.slack_api_url)
 
 
 def api_url(raw: str) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -15,9 +17,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import Message, render
+from bot.adapters.slack.checks import check_bot_token
+from bot.adapters.slack.client import build_client
 from bot.adapters.slack.retry import retry_handlers
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -116,3 +121,17 @@ def _error_code(exc: SlackApiError) -> str:
         return str(code)
     status = getattr(response, "status_code", None)
     return f"HTTP {status}" if status else "unknown error"
+
+
+@asynccontextmanager
+async def web_api_sender(settings: Settings) -> AsyncIterator[SlackSender]:
+    """A sender for one-shot commands such as ``mlcareer tips send-due``: checks the bot token
+    and SLACK_API_URL, and closes its connection pool when the block ends."""
+    check_bot_token(settings)
+    client = build_client(settings)
+    async with aiohttp.ClientSession() as session:
+        client.session = session
+        try:
+            yield SlackSender(client)
+        finally:
+            client.session = None

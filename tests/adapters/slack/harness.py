@@ -9,7 +9,8 @@ answer, waiting (bounded, 5 s) for at least one. To check that something is NOT 
 deliver it, then ``await slack.settle()`` and look at ``slack.posted()``. HTTP mode (signed
 requests, the way Slack signs them) is the default; ``SlackHarness(socket_mode=True)`` drives
 the same app through a Socket Mode websocket instead. Time is fake: retries "sleep" without
-waiting and ``harness.clock.advance(seconds)`` moves cache expiry along.
+waiting and ``harness.clock.advance(seconds)`` moves cache expiry along. Pass ``router=``
+to answer with a router of your own (a test knowledge base, a tips service).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ class SlackHarness:
         ack_budget: float = 2.0,
         settings: Settings | None = None,
         tips: TipsCommands | None = None,
+        router: Router | None = None,
     ) -> None:
         self.socket_mode = socket_mode
         self.fake = FakeSlack(admins=slack_admins)
@@ -104,6 +106,7 @@ class SlackHarness:
         self._ack_budget = ack_budget
         self._base_settings = settings
         self._tips = tips
+        self._router = router
         self._ids = itertools.count(1)
         self._markers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
@@ -130,9 +133,11 @@ class SlackHarness:
             slack_port=0,
             admins=self._admins,
         )
-        services = build_services(self.settings)
-        services.tips = self._tips
-        router = Router(services)
+        router = self._router
+        if router is None:
+            services = build_services(self.settings)
+            services.tips = self._tips
+            router = Router(services)
         self.runner = SlackRunner(
             self.settings,
             router,
