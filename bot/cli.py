@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.commands import ask, chat, discord, kb, run, tips
+from bot.commands import ask, chat, discord, kb, run, slack, tips
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.register(commands)
     kb.register(commands)
     run.register(commands)
+    slack.register(commands)
     discord.register(commands)
     tips.register(commands)
     return parser

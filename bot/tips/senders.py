@@ -20,6 +20,10 @@ async def build_senders(settings: Settings) -> AsyncIterator[dict[str, ChannelSe
     senders: dict[str, ChannelSender] = {}
     stack = AsyncExitStack()  # closes whatever the senders opened, in reverse order
     async with stack:
+        if settings.slack_bot_token:
+            from bot.adapters.slack.sender import web_api_sender
+
+            senders["slack"] = await stack.enter_async_context(web_api_sender(settings))
         if settings.discord_token:
             from bot.adapters.discord.sender import rest_sender
 

@@ -1,0 +1,99 @@
+"""Wire the handlers into slack-bolt's ``AsyncApp``: listeners, and the middleware that drops
+Slack's redeliveries of an event before any listener sees them."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import handlers
+from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
+from bot.adapters.slack.dedupe import Deduplicator, retry_number
+from bot.adapters.slack.handlers import Ack, Deps
+from bot.adapters.slack.manifest import COMMAND
+
+bolt_log = logging.getLogger("bot.adapters.slack.bolt")
+
+
+class _SameTokenWarning(logging.Filter):
+    """bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that it uses
+    the client we hand it instead; that client holds the same token, so the warning would
+    only confuse whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_SAME_TOKEN_WARNING = _SameTokenWarning()
+
+
+def build_app(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    signing_secret: str | None,
+    events: Deduplicator,
+) -> AsyncApp:
+    """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
+    without one the app only takes Socket Mode requests, which Slack authenticates itself.
+
+    Listeners run before the response goes back to Slack (``process_before_response``), so
+    a slash command's answer rides in its acknowledgement with no polling delay; everything
+    slower is acknowledged first and finished in ``deps.background``."""
+    bolt_log.addFilter(_SAME_TOKEN_WARNING)  # adding the same filter twice is a no-op
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret or "",
+        request_verification_enabled=bool(signing_secret),
+        name="mlcareer",
+        process_before_response=True,
+        logger=bolt_log,
+    )
+
+    async def skip_redeliveries(
+        req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        if body.get("type") == "event_callback":
+            # Over HTTP a retry means Slack missed our quick 200, so the first delivery did
+            # arrive. Over Socket Mode a retry mostly follows a dropped connection, where the
+            # first delivery may never have arrived: there the event_id alone decides.
+            if req.mode == "http" and retry_number(req.headers) > 0:
+                return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+            if not events.first_time(str(body.get("event_id") or "")):
+                return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def command(ack: Ack, body: dict[str, Any]) -> None:
+        await handlers.on_command(deps, body, ack)
+
+    async def mention(ack: Ack, event: dict[str, Any]) -> None:
+        await ack()
+        deps.background.spawn(handlers.on_mention(deps, event))
+
+    async def message(ack: Ack, event: dict[str, Any]) -> None:
+        await ack()
+        deps.background.spawn(handlers.on_message(deps, event))
+
+    async def topic_click(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        deps.background.spawn(handlers.on_topic_click(deps, body))
+
+    async def share(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        deps.background.spawn(handlers.on_share(deps, body))
+
+    app.middleware(skip_redeliveries)
+    app.command(COMMAND)(command)
+    app.event("app_mention")(mention)
+    app.event("message")(message)
+    app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(topic_click)
+    app.action(ACTION_SHARE)(share)
+    return app

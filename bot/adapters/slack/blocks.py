@@ -1,0 +1,227 @@
+"""``Reply`` -> a Slack message: Block Kit blocks plus a plain-text fallback.
+
+Every piece of text is escaped (``&``, ``<``, ``>``) so that nothing a user typed can become
+a mention, a ``<!channel>`` ping or a link when it is echoed back. Slack's limits are kept
+here, in one place: at most 50 blocks, 3,000 characters per section, 150 per header, 75 per
+button label. A long answer is split into several sections and, past the limits, shortened
+with a pointer to the full topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.reply import Reply, ReplyKind, TopicLink
+
+ACTION_TOPIC = "topic"  # action ids are "topic:0", "topic:1", ... (unique within a message)
+ACTION_SHARE = "share"
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_BUTTON_CHARS = 75
+MAX_VALUE_CHARS = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FALLBACK_CHARS = 3000
+MAX_CONTENT_CHARS = 12000  # all section text together: beyond this an answer is a wall
+MAX_BUTTONS = 25
+BUTTONS_PER_ROW = 5
+
+ELLIPSIS = "\u2026"
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A rendered message: ``text`` is the escaped fallback for notifications."""
+
+    text: str
+    blocks: tuple[Block, ...]
+
+    def payload(self, **extra: Any) -> dict[str, Any]:
+        """The message as a Web API / response_url payload, plus ``extra`` fields."""
+        return {"text": self.text, "blocks": list(self.blocks), **extra}
+
+
+def escape(text: str) -> str:
+    """Escape Slack's three control characters so the text shows as typed."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` escaped, and cut at a word boundary (with an ellipsis) to ``limit`` characters."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    head = escaped[: _safe_cut(escaped, limit - 1)]
+    cut = head.rsplit(None, 1)[0] if " " in head.strip() else head
+    return cut.rstrip() + ELLIPSIS
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """``text`` escaped and split at whitespace into pieces of at most ``limit`` characters."""
+    pieces: list[str] = []
+    current = ""
+    for word in escape(text).split():  # escaping adds no whitespace, so words stay whole
+        while len(word) > limit:  # one enormous "word": split it hard
+            if current:
+                pieces.append(current)
+                current = ""
+            cut = _safe_cut(word, limit)
+            pieces.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def render(
+    reply: Reply,
+    *,
+    share_value: str | None = None,
+    shared_by: str | None = None,
+) -> Message:
+    """Render ``reply``; ``share_value`` adds a "Share in channel" button carrying that value,
+    ``shared_by`` (a Slack user id) adds a line saying who shared it."""
+    head: list[Block] = []
+    if reply.title:
+        head.append(_header(reply.title))
+    if shared_by:
+        head.append(_context(f"Shared by <@{shared_by}>"))
+    if reply.notices:
+        notes = [escape(n) for n in reply.notices[:MAX_CONTEXT_ELEMENTS]]
+        head.append(_context(*(":information_source: " + n for n in notes)))
+
+    content, shortened = _content(reply)
+
+    nav: list[Block] = []
+    links = 0
+    if reply.suggestions:
+        label = "" if reply.kind is ReplyKind.DID_YOU_MEAN else "Try one of these:"
+        rows = _button_rows(reply.suggestions, first_index=0)
+        if label:
+            nav.append(_context(label))
+        nav.extend(rows)
+        links = len(reply.suggestions[:MAX_BUTTONS])
+    if reply.related:
+        nav.append(_context("Related topics:"))
+        nav.extend(_button_rows(reply.related, first_index=links))
+
+    tail: list[Block] = []
+    if reply.source:
+        tail.append(_context(":books: " + fit(reply.source, MAX_SECTION_CHARS)))
+    if share_value is not None:
+        tail.append(_share_row(share_value))
+
+    room = MAX_BLOCKS - len(head) - len(nav) - len(tail)
+    if len(content) > room:
+        content = content[: room - 1]
+        shortened = True
+    if shortened:
+        content.append(_context(_shortened_note(reply)))
+    blocks = (*head, *content, *nav, *tail)
+    return Message(text=fit(reply.plain_text(), MAX_FALLBACK_CHARS), blocks=blocks)
+
+
+def _content(reply: Reply) -> tuple[list[Block], bool]:
+    """Body paragraphs and bullet lists as sections, within the character budget."""
+    texts: list[str] = []
+    for paragraph in reply.body.split("\n\n"):
+        texts.extend(chunks(paragraph, MAX_SECTION_CHARS))
+    for bullets in reply.lists:
+        lines = [f"*{fit(bullets.title, MAX_SECTION_CHARS - 2)}*"] if bullets.title else []
+        lines.extend("\u2022 " + fit(item, MAX_SECTION_CHARS - 2) for item in bullets.items)
+        texts.extend(_pack_lines(lines, MAX_SECTION_CHARS))
+    blocks: list[Block] = []
+    used = 0
+    for text in texts:
+        if used + len(text) > MAX_CONTENT_CHARS:
+            return blocks, True
+        used += len(text)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+    return blocks, False
+
+
+def _pack_lines(lines: list[str], limit: int) -> list[str]:
+    packed: list[str] = []
+    current = ""
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            packed.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        packed.append(current)
+    return packed
+
+
+def _shortened_note(reply: Reply) -> str:
+    if reply.entry_id and reply.kind in {ReplyKind.ANSWER, ReplyKind.CLOSEST}:
+        where = f"ask `/mlcareer {escape(reply.entry_id)}` for the whole topic"
+    else:
+        where = "ask about a narrower topic (`/mlcareer topics` lists them)"
+    return f":scissors: Shortened to fit in Slack: {where}."
+
+
+def _header(title: str) -> Block:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": fit(title, MAX_HEADER_CHARS), "emoji": True},
+    }
+
+
+def _context(*texts: str) -> Block:
+    """A context line; callers pass text that is already escaped (or is our own markup)."""
+    elements = [{"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS]} for text in texts]
+    return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+
+
+def _button_rows(links: tuple[TopicLink, ...], first_index: int) -> list[Block]:
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{ACTION_TOPIC}:{first_index + number}",
+            "text": {
+                "type": "plain_text",
+                "text": fit(link.label, MAX_BUTTON_CHARS),
+                "emoji": True,
+            },
+            "value": link.topic[:MAX_VALUE_CHARS],
+        }
+        for number, link in enumerate(links[:MAX_BUTTONS])
+    ]
+    return [
+        {"type": "actions", "elements": buttons[start : start + BUTTONS_PER_ROW]}
+        for start in range(0, len(buttons), BUTTONS_PER_ROW)
+    ]
+
+
+def _share_row(value: str) -> Block:
+    button = {
+        "type": "button",
+        "action_id": ACTION_SHARE,
+        "style": "primary",
+        "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
+        "value": value[:MAX_VALUE_CHARS],
+    }
+    return {"type": "actions", "elements": [button]}
+
+
+def _safe_cut(escaped: str, limit: int) -> int:
+    """The longest cut of escaped text within ``limit`` that leaves no entity in halves."""
+    if len(escaped) <= limit:
+        return len(escaped)
+    amp = escaped.rfind("&", max(0, limit - 4), limit)  # entities are at most 5 long
+    if amp > 0 and escaped.find(";", amp, limit) == -1:
+        return amp
+    return limit

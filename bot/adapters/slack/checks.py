@@ -1,0 +1,108 @@
+"""Check the Slack settings before connecting; each problem is one line naming the variable
+and where to get a good value."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from urllib.parse import urlparse
+
+from bot.errors import SettingsError
+from bot.settings import Secret, Settings
+
+_BOT_TOKEN = re.compile(r"xoxb-[A-Za-z0-9-]+")
+_APP_TOKEN = re.compile(r"xapp-[A-Za-z0-9-]+")
+_SIGNING_SECRET = re.compile(r"[A-Za-z0-9]{16,}")
+_KNOWN_PREFIXES = {
+    "xoxp-": "a user token (xoxp-)",
+    "xapp-": "an app-level token (xapp-), which belongs in SLACK_APP_TOKEN",
+    "xoxb-": "a bot token with stray characters in it",
+    "xoxe": "a refresh token",
+}
+
+
+class Mode(Enum):
+    """How the bot hears from Slack."""
+
+    SOCKET = "socket"  # a websocket the bot opens: no public URL needed
+    HTTP = "http"  # Slack POSTs to /slack/events on a public URL
+
+
+def check_settings(settings: Settings) -> Mode:
+    """The connection mode the settings ask for; ``SettingsError`` on the first problem."""
+    check_bot_token(settings)
+    if settings.slack_app_token and not settings.slack_http:
+        _check_app_token(settings.slack_app_token)
+        return Mode.SOCKET
+    _check_signing_secret(settings.slack_signing_secret)
+    if not 0 <= settings.slack_port <= 65535:
+        raise SettingsError(
+            f"SLACK_PORT must be a port number from 1 to 65535, not {settings.slack_port}."
+        )
+    return Mode.HTTP
+
+
+def check_bot_token(settings: Settings) -> None:
+    """The checks every use of the Web API needs: SLACK_BOT_TOKEN and SLACK_API_URL."""
+    _check_bot_token(settings.slack_bot_token)
+    api_url(settings.slack_api_url)
+
+
+def api_url(raw: str) -> str:
+    """SLACK_API_URL as the SDK wants it (with a trailing slash), or ``SettingsError``."""
+    parsed = urlparse(raw.strip())
+    if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+        raise SettingsError(
+            "SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (the default); "
+            "change it only for GovSlack, a proxy or tests."
+        )
+    url = raw.strip()
+    return url if url.endswith("/") else url + "/"
+
+
+def _check_bot_token(token: Secret | None) -> None:
+    where = (
+        "copy the Bot User OAuth Token from your Slack app's OAuth & Permissions page "
+        "(https://api.slack.com/apps, after 'Install to Workspace')"
+    )
+    if not token:
+        raise SettingsError(f"SLACK_BOT_TOKEN is not set: {where}.")
+    value = token.reveal()
+    if not _BOT_TOKEN.fullmatch(value):
+        raise SettingsError(
+            f"SLACK_BOT_TOKEN must start with xoxb- but {_looks_like(value)}: {where}."
+        )
+
+
+def _check_app_token(token: Secret) -> None:
+    value = token.reveal()
+    if not _APP_TOKEN.fullmatch(value):
+        raise SettingsError(
+            f"SLACK_APP_TOKEN must start with xapp- but {_looks_like(value)}: create an app-level "
+            "token with the connections:write scope under Basic Information > App-Level Tokens, "
+            "or unset SLACK_APP_TOKEN to use HTTP mode."
+        )
+
+
+def _check_signing_secret(secret: Secret | None) -> None:
+    where = (
+        "copy it from your Slack app's Basic Information page (App Credentials > Signing Secret)"
+    )
+    if not secret:
+        raise SettingsError(
+            f"SLACK_SIGNING_SECRET is not set: HTTP mode needs it to check that requests come "
+            f"from Slack; {where}, or set SLACK_APP_TOKEN to use Socket Mode instead."
+        )
+    if not _SIGNING_SECRET.fullmatch(secret.reveal()):
+        raise SettingsError(
+            f"SLACK_SIGNING_SECRET does not look like a signing secret (letters and digits, "
+            f"no spaces or quotes): {where}."
+        )
+
+
+def _looks_like(value: str) -> str:
+    """What a wrong token appears to be, without ever repeating it."""
+    for prefix, kind in _KNOWN_PREFIXES.items():
+        if value.startswith(prefix):
+            return f"this looks like {kind}"
+    return "this value does not"

@@ -1,0 +1,214 @@
+"""What the bot does for each Slack interaction: plain async functions of their dependencies.
+
+``app`` registers these with bolt; they never see bolt objects beyond the payload and
+``ack``. Every function catches its own failures: the person gets a polite reply where one
+can be sent, the traceback goes to the log, and the event loop carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.adapters.slack import translate
+from bot.adapters.slack.admins import AdminCheck
+from bot.adapters.slack.background import Background
+from bot.adapters.slack.blocks import Message, render
+from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.sender import Responder, SlackSender
+from bot.adapters.slack.shares import ShareStore, can_share
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
+from bot.core.router import Router, failure_reply
+from bot.core.text import clean
+from bot.errors import ChannelGoneError, PlatformError
+
+log = logging.getLogger(__name__)
+
+# bolt's ack: called with nothing, or with the whole response body as a dict.
+Ack = Callable[..., Awaitable[Any]]
+
+# Slack wants an answer to a slash command within 3 seconds; past this budget the command is
+# acknowledged empty and the answer follows through the response_url.
+ACK_BUDGET_SECONDS = 2.0
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(slots=True)
+class Deps:
+    """Everything the handlers need, built once by the runner."""
+
+    router: Router
+    sender: SlackSender
+    responder: Responder
+    admins: AdminCheck
+    shares: ShareStore
+    messages: Deduplicator
+    background: Background
+    bot_user_id: str | None = None
+    ack_budget: float = ACK_BUDGET_SECONDS
+
+
+async def answer(deps: Deps, request: Request) -> Reply:
+    """Route ``request``; look up admin rights only for ``tips`` commands (one API call)."""
+    try:
+        if route_name(deps.router, request.text) == "tips":
+            request = replace(request, is_admin=await deps.admins.is_admin(request.user))
+        return await deps.router.handle(request)
+    except Exception:
+        log.exception("answering a Slack request failed")
+        return failure_reply()
+
+
+def route_name(router: Router, text: str) -> str | None:
+    """The name of the route that will handle ``text`` (the router's own tests decide)."""
+    cleaned = clean(text, router.services.max_input_chars).text
+    for route in router.routes:
+        if route.test(cleaned, router.services) is not None:
+            return route.name
+    return None
+
+
+async def on_command(deps: Deps, form: Mapping[str, Any], ack: Ack) -> None:
+    """``/mlcareer TEXT``: answer in the acknowledgement when the answer is quick (it nearly
+    always is), else acknowledge at once and answer through the response_url."""
+    try:
+        request = translate.command_request(form)
+        pending = asyncio.ensure_future(answer(deps, request))
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(pending), deps.ack_budget)
+        except TimeoutError:
+            await ack()
+            url = form.get("response_url")
+            deps.background.spawn(_answer_later(deps, pending, request, url))
+            return
+        await ack(command_payload(deps, reply, request))
+    except Exception:
+        log.exception("/mlcareer failed")
+        await ack(render(failure_reply()).payload(response_type="ephemeral"))
+
+
+async def _answer_later(
+    deps: Deps, pending: asyncio.Future[Reply], request: Request, url: object
+) -> None:
+    try:
+        reply = await pending
+        if isinstance(url, str) and url:
+            await deps.responder.send(url, command_payload(deps, reply, request))
+    except PlatformError as exc:
+        log.error("could not answer /mlcareer: %s", exc)
+
+
+def command_payload(deps: Deps, reply: Reply, request: Request) -> dict[str, Any]:
+    """The slash command's answer: ephemeral with a share button, or public when meant so."""
+    share = deps.shares.keep(reply, request.text) if can_share(reply, request.channel) else None
+    kind = "in_channel" if reply.public else "ephemeral"
+    return render(reply, share_value=share).payload(response_type=kind)
+
+
+async def on_mention(deps: Deps, event: Mapping[str, Any]) -> None:
+    """``@mlcareer ...`` in a channel: answer in that message's thread (or the one it is in)."""
+    thread = event.get("thread_ts") or event.get("ts")
+    await _answer_message(deps, event, thread if isinstance(thread, str) else None)
+
+
+async def on_message(deps: Deps, event: Mapping[str, Any]) -> None:
+    """A direct message to the app: answer in the DM. Other message events are not ours."""
+    if event.get("channel_type") != "im":
+        return
+    thread = event.get("thread_ts")
+    await _answer_message(deps, event, thread if isinstance(thread, str) else None)
+
+
+async def _answer_message(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
+    try:
+        if not translate.is_from_a_person(event, deps.bot_user_id):
+            return
+        if not deps.messages.first_time(f"{event.get('channel')}:{event.get('ts')}"):
+            return
+        request = translate.event_request(event, deps.bot_user_id)
+        reply = await answer(deps, request)
+        await deps.sender.post(
+            request.channel, reply, thread_ts=None if reply.public else thread_ts
+        )
+    except ChannelGoneError as exc:
+        log.info("not answering in %s: %s", event.get("channel"), exc)
+    except PlatformError as exc:
+        log.error("could not answer a message in %s: %s", event.get("channel"), exc)
+    except Exception:
+        log.exception("answering a Slack message failed")
+
+
+async def on_topic_click(deps: Deps, body: Mapping[str, Any]) -> None:
+    """A related-topic or did-you-mean button: answer that topic, just for the clicker."""
+    clicked = translate.click(body)
+    try:
+        reply = await answer(deps, translate.click_request(clicked, clicked.value))
+        share = (
+            deps.shares.keep(reply, clicked.value) if can_share(reply, clicked.channel) else None
+        )
+        visible = clicked.in_direct_message or reply.public
+        payload = render(reply, share_value=share).payload(
+            response_type="in_channel" if visible else "ephemeral", replace_original=False
+        )
+        await _respond(deps, clicked, payload)
+    except Exception:
+        log.exception("answering a topic button failed")
+        await _apologise(deps, clicked)
+
+
+async def on_share(deps: Deps, body: Mapping[str, Any]) -> None:
+    """ "Share in channel": post the same answer for everyone, saying who shared it."""
+    clicked = translate.click(body)
+    try:
+        reply, question = deps.shares.find(clicked.value)
+        if reply is None:
+            if not question:
+                await _respond(deps, clicked, _notice("That answer has expired; please ask again."))
+                return
+            reply = await answer(deps, translate.click_request(clicked, question))
+        sharer = clicked.user if _USER_ID.match(clicked.user) else None
+        message = render(reply, shared_by=sharer)
+        await _post_for_everyone(deps, clicked, message)
+        await _respond(deps, clicked, {"delete_original": True})
+    except Exception:
+        log.exception("sharing an answer failed")
+        await _apologise(deps, clicked)
+
+
+async def _post_for_everyone(deps: Deps, clicked: translate.Click, message: Message) -> None:
+    try:
+        await deps.sender.post_message(clicked.channel, message)
+    except ChannelGoneError:
+        # The bot is not a member here (slash commands work anywhere); the interaction's
+        # response_url can still post in the channel.
+        payload = message.payload(response_type="in_channel", replace_original=False)
+        await _respond(deps, clicked, payload)
+
+
+async def _respond(deps: Deps, clicked: translate.Click, payload: dict[str, Any]) -> None:
+    if not clicked.response_url:
+        raise PlatformError("the interaction carried no response_url")
+    await deps.responder.send(clicked.response_url, payload)
+
+
+async def _apologise(deps: Deps, clicked: translate.Click) -> None:
+    if not clicked.response_url:
+        return
+    try:
+        await deps.responder.send(
+            clicked.response_url,
+            render(failure_reply()).payload(response_type="ephemeral", replace_original=False),
+        )
+    except PlatformError as exc:
+        log.error("could not send an apology either: %s", exc)
+
+
+def _notice(text: str) -> dict[str, Any]:
+    reply = Reply(kind=ReplyKind.NOTICE, title="", body=text)
+    return render(reply).payload(response_type="ephemeral", replace_original=False)

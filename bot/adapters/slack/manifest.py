@@ -1,0 +1,71 @@
+"""The Slack app manifest: what an admin pastes into "Create an app > From a manifest".
+
+Only the scopes the bot uses (``SCOPES`` says why each one is needed; the README repeats it).
+Socket Mode is on by default; with a request URL the manifest is for HTTP mode instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+COMMAND = "/mlcareer"
+
+SCOPES: dict[str, str] = {
+    "commands": "adds the /mlcareer slash command",
+    "app_mentions:read": "lets the bot see messages that @mention it, to answer them",
+    "chat:write": "posts answers in threads and DMs, shared answers and daily tips",
+    "im:history": "lets the bot read direct messages sent to it, to answer them",
+    "users:read": "checks whether a person changing daily tips is a workspace admin",
+}
+
+BOT_EVENTS = ("app_mention", "message.im")
+
+
+def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str, Any]:
+    """The manifest as a dict; ``request_url`` (https://host/slack/events) means HTTP mode."""
+    command: dict[str, Any] = {
+        "command": COMMAND,
+        "description": "Career advice on becoming a machine learning engineer",
+        "usage_hint": "[topic or question] | topics | tip | help",
+        "should_escape": False,
+    }
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url:
+        command["url"] = request_url
+        events["request_url"] = request_url
+        interactivity["request_url"] = request_url
+    return {
+        "display_information": {
+            "name": name,
+            "description": "Answers questions about becoming and growing as an ML engineer",
+            "background_color": "#1d3557",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": False,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
+            "bot_user": {"display_name": name, "always_online": True},
+            "slash_commands": [command],
+        },
+        "oauth_config": {"scopes": {"bot": list(SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": request_url is None,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_yaml(name: str = "mlcareer", request_url: str | None = None) -> str:
+    """The manifest as YAML, with a comment per scope saying why it is there."""
+    lines = ["# Slack app manifest for mlcareer. Scopes:"]
+    lines.extend(f"#   {scope}: {why}" for scope, why in SCOPES.items())
+    body = yaml.safe_dump(manifest(name, request_url), sort_keys=False, allow_unicode=True)
+    return "\n".join(lines) + "\n" + body

@@ -1,0 +1,123 @@
+"""Retries for Web API and response_url calls: rate limits (429), 5xx and dropped connections.
+
+These are slack_sdk's async retry handlers with one change: the waiting goes through an
+injected ``sleep`` so tests run without waiting on the wall clock. A 429 waits what Slack's
+``Retry-After`` header asks; 5xx and connection errors back off exponentially.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+Sleep = Callable[[float], Awaitable[None]]
+
+RATE_LIMIT_RETRIES = 5
+SERVER_ERROR_RETRIES = 3
+CONNECTION_RETRIES = 3
+DEFAULT_RETRY_AFTER = 1.0  # seconds, when a 429 comes without a Retry-After header
+MAX_RETRY_AFTER = 60.0
+
+_BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+
+
+class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """Retry a 429 after the number of seconds in ``Retry-After``."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self._sleep = sleep
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        state.next_attempt_requested = True
+        await self._sleep(retry_after(response))
+        state.increment_current_attempt()
+
+
+class ServerErrorRetry(AsyncServerErrorRetryHandler):
+    """Retry any 5xx answer with exponential backoff (slack_sdk's own covers 500 and 503)."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = SERVER_ERROR_RETRIES) -> None:
+        super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
+        self._sleep = sleep
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and 500 <= response.status_code <= 599
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        await _backoff(self, state, self._sleep)
+
+
+class ConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """Retry a refused or reset connection with exponential backoff."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = CONNECTION_RETRIES) -> None:
+        super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
+        self._sleep = sleep
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        await _backoff(self, state, self._sleep)
+
+
+def retry_handlers(sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
+    """The handlers every client of the adapter uses, in slack_sdk's order of checking."""
+    return [ConnectionRetry(sleep), RateLimitRetry(sleep), ServerErrorRetry(sleep)]
+
+
+def retry_after(response: HttpResponse | None) -> float:
+    """Seconds Slack asked us to wait (``Retry-After``), within sane bounds."""
+    if response is None:
+        return DEFAULT_RETRY_AFTER
+    for name, values in response.headers.items():
+        if name.lower() == "retry-after" and values:
+            value = values[0] if isinstance(values, list) else values
+            try:
+                return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+            except ValueError:
+                break
+    return DEFAULT_RETRY_AFTER
+
+
+async def _backoff(handler: AsyncRetryHandler, state: RetryState, sleep: Sleep) -> None:
+    state.next_attempt_requested = True
+    await sleep(handler.interval_calculator.calculate_sleep_duration(state.current_attempt))
+    state.increment_current_attempt()

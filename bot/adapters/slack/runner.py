@@ -1,0 +1,203 @@
+"""``SlackRunner``: checks the settings, connects to Slack and serves until cancelled.
+
+Socket Mode when SLACK_APP_TOKEN is set (and HTTP was not asked for), else HTTP on
+SLACK_PORT. One aiohttp connection pool serves every Web API and response_url call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.adapters.slack.admins import AdminCheck
+from bot.adapters.slack.app import build_app
+from bot.adapters.slack.background import Background
+from bot.adapters.slack.cache import Clock
+from bot.adapters.slack.checks import Mode, check_settings
+from bot.adapters.slack.client import build_client
+from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
+from bot.adapters.slack.retry import Sleep
+from bot.adapters.slack.sender import NETWORK_ERRORS, Responder, SlackSender
+from bot.adapters.slack.server import EVENTS_PATH, build_web_app
+from bot.adapters.slack.shares import ShareStore
+from bot.core.ports import ChannelSender
+from bot.core.router import Router
+from bot.errors import PlatformError, SettingsError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Slack error codes that mean the token itself is wrong, not that Slack is unwell.
+_BAD_TOKEN = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+        "token_revoked",
+        "token_expired",
+        "not_allowed_token_type",
+        "invalid_token",
+    }
+)
+
+
+class SlackRunner:
+    """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (all interfaces by
+    default); ``sleep`` and ``clock`` are injected so tests never wait on real time."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        router: Router,
+        *,
+        host: str = "0.0.0.0",
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+        ack_budget: float = ACK_BUDGET_SECONDS,
+    ) -> None:
+        self.settings = settings
+        self.router = router
+        self.host = host
+        self.clock = clock
+        self.ack_budget = ack_budget
+        self.client = build_client(settings, sleep)
+        self.slack_sender = SlackSender(self.client)
+        self.sender: ChannelSender = self.slack_sender
+        self.ready = asyncio.Event()
+        self.http_port: int | None = None
+        self.bot_user_id: str | None = None
+        self.background = Background()
+
+    async def run(self) -> None:
+        """Serve until cancelled; ``SettingsError`` for bad settings, ``PlatformError`` when
+        Slack cannot be reached or the port cannot be opened."""
+        mode = check_settings(self.settings)
+        async with aiohttp.ClientSession() as session:
+            self.client.session = session
+            try:
+                self.bot_user_id = await self._identify()
+                app = self._build_app(mode)
+                if mode is Mode.SOCKET:
+                    await self._serve_socket_mode(app)
+                else:
+                    await self._serve_http(app)
+            finally:
+                self.ready.clear()
+                await self.background.drain()
+                self.client.session = None
+
+    def _build_app(self, mode: Mode) -> AsyncApp:
+        deps = Deps(
+            router=self.router,
+            sender=self.slack_sender,
+            responder=Responder(self.client),
+            admins=AdminCheck(self.client, self.settings.admins, self.clock),
+            shares=ShareStore(self.clock),
+            messages=Deduplicator(self.clock),
+            background=self.background,
+            bot_user_id=self.bot_user_id,
+            ack_budget=self.ack_budget,
+        )
+        secret = self.settings.slack_signing_secret
+        return build_app(
+            deps,
+            self.client,
+            signing_secret=secret.reveal() if secret and mode is Mode.HTTP else None,
+            events=Deduplicator(self.clock),
+        )
+
+    async def _identify(self) -> str:
+        """Check the bot token with auth.test; the bot's user id, to know its own messages."""
+        try:
+            response = await self.client.auth_test()
+        except SlackApiError as exc:
+            code = str(exc.response.get("error") or "")
+            if code in _BAD_TOKEN:
+                raise SettingsError(
+                    f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy the current Bot User "
+                    "OAuth Token from your app's OAuth & Permissions page (reinstall the app "
+                    "if it was revoked)."
+                ) from None
+            raise PlatformError(f"Slack auth.test failed: {code or exc}") from exc
+        except (SlackClientError, *NETWORK_ERRORS) as exc:
+            raise PlatformError(
+                f"cannot reach the Slack Web API at {self.client.base_url} "
+                f"({type(exc).__name__}); check the network or SLACK_API_URL"
+            ) from exc
+        user_id = response.get("user_id")
+        log.info("Slack: signed in as %s in team %s", response.get("user"), response.get("team"))
+        return str(user_id or "")
+
+    async def _serve_socket_mode(self, app: AsyncApp) -> None:
+        token = self.settings.slack_app_token
+        assert token is not None  # check_settings chose Socket Mode because it is set
+        handler = AsyncSocketModeHandler(
+            app,
+            app_token=token.reveal(),
+            web_client=self.client,
+            logger=logging.getLogger("bot.adapters.slack.socket_mode"),
+        )
+        try:
+            handler.client.wss_uri = await self._open_socket_url(token.reveal())
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            self.ready.set()
+            log.info("Slack: connected in Socket Mode")
+            await asyncio.Future()  # serve until cancelled
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+    async def _open_socket_url(self, app_token: str) -> str:
+        """apps.connections.open, so a bad app token stops the start with a clear line
+        (the SDK would otherwise retry it forever)."""
+        try:
+            response = await self.client.apps_connections_open(app_token=app_token)
+        except SlackApiError as exc:
+            code = str(exc.response.get("error") or "")
+            if code in _BAD_TOKEN:
+                raise SettingsError(
+                    f"SLACK_APP_TOKEN was refused by Slack ({code}): create an app-level token "
+                    "with the connections:write scope under Basic Information > App-Level "
+                    "Tokens, and turn Socket Mode on."
+                ) from None
+            raise PlatformError(f"Slack apps.connections.open failed: {code or exc}") from exc
+        except (SlackClientError, *NETWORK_ERRORS) as exc:
+            raise PlatformError(
+                f"cannot open a Socket Mode connection ({type(exc).__name__})"
+            ) from exc
+        return str(response["url"])
+
+    async def _serve_http(self, app: AsyncApp) -> None:
+        runner = web.AppRunner(build_web_app(app), access_log=None, handle_signals=False)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, self.host, self.settings.slack_port)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise PlatformError(
+                    f"cannot listen on port {self.settings.slack_port} ({exc.strerror}): "
+                    "choose another with --port or SLACK_PORT"
+                ) from exc
+            self.http_port = _bound_port(runner, self.settings.slack_port)
+            self.ready.set()
+            log.info("Slack: listening on http://%s:%d%s", self.host, self.http_port, EVENTS_PATH)
+            await asyncio.Future()  # serve until cancelled
+        finally:
+            await runner.cleanup()
+
+
+def _bound_port(runner: web.AppRunner, asked: int) -> int:
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            return int(address[1])
+    return asked

@@ -1,0 +1,242 @@
+"""A fake of the Slack platform on 127.0.0.1: the Web API, response_urls and a Socket Mode
+websocket. The real slack-bolt/slack_sdk code talks to it through SLACK_API_URL.
+
+It records every message the bot sends (``outbox``), can be told to answer a method with
+scripted responses first (a 429, a 500, an error code), and pushes Socket Mode envelopes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+TEAM_ID = "T0TEST"
+WAIT_SECONDS = 5.0  # bounded wait for loopback I/O
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One Web API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    token: str | None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One message the bot sent: ``via`` is chat.postMessage, response_url or socket_ack."""
+
+    via: str
+    payload: dict[str, Any]
+    channel: str | None = None
+    thread_ts: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The message's fallback text, un-escaped: what a person reads in a notification."""
+        raw = str(self.payload.get("text") or "")
+        return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass
+class Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """Start with ``await fake.start()``; ``fake.api_url`` is what SLACK_API_URL points at."""
+
+    def __init__(self, *, admins: Iterable[str] = (), host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.admins = set(admins)
+        self.calls: list[ApiCall] = []
+        self.outbox: list[Sent] = []
+        self.socket_acks: dict[str, dict[str, Any]] = {}
+        self.channels_without_bot: set[str] = set()
+        self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._changed: asyncio.Condition | None = None
+        self._runner: web.AppRunner | None = None
+        self._sockets: list[web.WebSocketResponse] = []
+        self._envelope_ids = itertools.count(1)
+        self._ts = itertools.count(1)
+        self.port = 0
+
+    # --- life cycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._changed = asyncio.Condition()
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/socket", self._socket)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        return f"{self.base_url}/response/{name}"
+
+    # --- scripting and inspection -----------------------------------------------------
+
+    def script(self, method: str, status: int, body: dict[str, Any], **headers: str) -> None:
+        """Answer the next call of ``method`` with this response (queue several to chain)."""
+        self._scripts[method].append(Scripted(status, body, headers))
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent(self, via: str | None = None) -> list[Sent]:
+        return [s for s in self.outbox if via is None or s.via == via]
+
+    async def wait_until(
+        self, condition: Callable[[], bool], seconds: float = WAIT_SECONDS
+    ) -> None:
+        """Wait (bounded) until ``condition()`` holds after something arrived."""
+        assert self._changed is not None
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), seconds)
+
+    async def _record(self, item: ApiCall | Sent) -> None:
+        if isinstance(item, ApiCall):
+            self.calls.append(item)
+        else:
+            self.outbox.append(item)
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
+    # --- Socket Mode ------------------------------------------------------------------
+
+    async def send_envelope(
+        self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0
+    ) -> str:
+        """Push an envelope (events_api, slash_commands, interactive) to the connected app."""
+        await self.wait_until(lambda: bool(self._sockets))
+        envelope_id = f"env-{next(self._envelope_ids)}"
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+        }
+        if kind == "events_api":
+            envelope["retry_attempt"] = retry_attempt
+            envelope["retry_reason"] = "timeout" if retry_attempt else ""
+        await self._sockets[-1].send_str(json.dumps(envelope))
+        return envelope_id
+
+    async def ack_for(self, envelope_id: str, seconds: float = WAIT_SECONDS) -> dict[str, Any]:
+        """The app's acknowledgement of an envelope (its ``payload``, if any)."""
+        await self.wait_until(lambda: envelope_id in self.socket_acks, seconds)
+        return self.socket_acks[envelope_id]
+
+    # --- HTTP handlers ----------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            params.update(await request.post())
+        token = _bearer(request.headers.get("Authorization")) or params.pop("token", None)
+        await self._record(ApiCall(method, params, token))
+        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != expected:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        scripted = self._scripts[method]
+        if scripted:
+            step = scripted.popleft()
+            return web.json_response(step.body, status=step.status, headers=step.headers)
+        return web.json_response(await self._answer(method, params))
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test Team",
+                "user": "mlcareer",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{self.host}:{self.port}/socket"}
+        if method == "users.info":
+            user = str(params.get("user"))
+            return {"ok": True, "user": {"id": user, "is_admin": user in self.admins}}
+        if method == "chat.postMessage":
+            channel = str(params.get("channel"))
+            if channel in self.channels_without_bot:
+                return {"ok": False, "error": "not_in_channel"}
+            thread = params.get("thread_ts")
+            await self._record(Sent("chat.postMessage", params, channel, thread))
+            return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        payload = await request.json()
+        await self._record(Sent("response_url", payload))
+        return web.Response(text="ok")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+        await socket.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        try:
+            async for message in socket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                data = json.loads(message.data)
+                envelope_id = data.get("envelope_id")
+                if envelope_id:
+                    self.socket_acks[envelope_id] = data.get("payload") or {}
+                    if data.get("payload"):
+                        await self._record(Sent("socket_ack", data["payload"]))
+                    else:
+                        async with self._changed:
+                            self._changed.notify_all()
+        finally:
+            self._sockets.remove(socket)
+        return socket
+
+
+def _bearer(header: str | None) -> str | None:
+    if header and header.startswith("Bearer "):
+        return header[len("Bearer ") :]
+    return None

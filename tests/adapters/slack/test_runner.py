@@ -1,0 +1,85 @@
+"""SlackRunner start-up: settings checks, a refused token, an unreachable Slack, a busy port."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.adapters.slack.runner import SlackRunner
+from bot.core.router import Router
+from bot.core.services import build_services
+from bot.errors import PlatformError, SettingsError
+from bot.settings import Secret, Settings
+from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    slack = FakeSlack()
+    await slack.start()
+    yield slack
+    await slack.stop()
+
+
+def runner(sleep: FakeSleep | None = None, **changes: object) -> SlackRunner:
+    base: dict[str, object] = {
+        "slack_bot_token": Secret("xoxb-test-token"),
+        "slack_signing_secret": Secret(SIGNING_SECRET),
+        "slack_http": True,
+        "slack_port": 0,
+    }
+    base.update(changes)
+    settings = Settings(**base)  # type: ignore[arg-type]
+    return SlackRunner(
+        settings, Router(build_services(settings)), host="127.0.0.1", sleep=sleep or FakeSleep()
+    )
+
+
+def test_runner_offers_a_slack_channel_sender() -> None:
+    slack = runner()
+    assert slack.name == "slack"
+    assert slack.sender.platform == "slack"
+
+
+async def test_missing_token_stops_the_start_before_any_network_call() -> None:
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN is not set"):
+        await runner(slack_bot_token=None, slack_api_url="http://127.0.0.1:9/api/").run()
+
+
+async def test_a_bot_token_slack_refuses_stops_the_start(fake: FakeSlack) -> None:
+    with pytest.raises(
+        SettingsError, match=r"SLACK_BOT_TOKEN was refused by Slack \(invalid_auth\)"
+    ):
+        await runner(slack_bot_token=Secret("xoxb-revoked-token"), slack_api_url=fake.api_url).run()
+
+
+async def test_an_app_token_slack_refuses_stops_the_start(fake: FakeSlack) -> None:
+    slack = runner(
+        slack_app_token=Secret("xapp-revoked-token"), slack_http=False, slack_api_url=fake.api_url
+    )
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN was refused by Slack"):
+        await slack.run()
+
+
+async def test_unreachable_slack_is_a_platform_error_after_retries() -> None:
+    with socket.socket() as probe:  # a port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleep = FakeSleep()
+    slack = runner(sleep, slack_api_url=f"http://127.0.0.1:{port}/api/")
+    with pytest.raises(PlatformError, match="cannot reach the Slack Web API"):
+        await slack.run()
+    assert len(sleep.calls) == 3  # retried with backoff before giving up
+
+
+async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        slack = runner(slack_api_url=fake.api_url, slack_port=port)
+        with pytest.raises(PlatformError, match=f"cannot listen on port {port}"):
+            await slack.run()

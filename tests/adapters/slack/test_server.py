@@ -1,0 +1,78 @@
+"""HTTP mode's front door: request signatures, timestamps, URL verification and /healthz."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.adapters.slack import payloads
+from tests.adapters.slack.harness import SlackHarness
+
+
+async def assert_nothing_was_answered(slack: SlackHarness) -> None:
+    await slack.settle()
+    assert slack.posted() == []
+    assert slack.fake.sent("response_url") == []
+
+
+async def test_a_correctly_signed_request_is_accepted(slack: SlackHarness) -> None:
+    answer = await slack.post_form(payloads.command("salary"))
+    assert answer.status == 200
+    assert answer.json()["blocks"]
+
+
+@pytest.mark.parametrize(
+    "signing",
+    [
+        {"secret": "f" * 32},  # signed with another app's secret
+        {"timestamp": int(time.time()) - 6 * 60},  # older than five minutes (a replay)
+        {"timestamp": int(time.time()) + 6 * 60},  # from the future
+    ],
+)
+async def test_bad_signature_or_stale_timestamp_gets_401_and_reaches_no_handler(
+    slack: SlackHarness, signing: dict[str, object]
+) -> None:
+    command = await slack.post_form(payloads.command("salary"), **signing)
+    event = await slack.post_json(payloads.load("app_mention"), **signing)
+    assert (command.status, event.status) == (401, 401)
+    assert "Salary" not in command.body
+    await assert_nothing_was_answered(slack)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"X-Slack-Request-Timestamp": "yesterday", "X-Slack-Signature": "v0=abc"},
+        {"X-Slack-Request-Timestamp": str(int(time.time())), "X-Slack-Signature": "v0=abc"},
+    ],
+)
+async def test_unsigned_or_garbled_requests_get_401(
+    slack: SlackHarness, headers: dict[str, str]
+) -> None:
+    assert slack._http is not None
+    assert slack.runner is not None
+    url = f"http://127.0.0.1:{slack.runner.http_port}/slack/events"
+    body = json.dumps(payloads.load("app_mention"))
+    async with slack._http.post(url, data=body, headers=headers) as response:
+        assert response.status == 401
+    await assert_nothing_was_answered(slack)
+
+
+async def test_url_verification_challenge_is_answered(slack: SlackHarness) -> None:
+    answer = await slack.post_json(
+        {"type": "url_verification", "challenge": "abc123", "token": "t"}
+    )
+    assert answer.status == 200
+    assert answer.json() == {"challenge": "abc123"}
+
+
+async def test_healthz_says_ok(slack: SlackHarness) -> None:
+    assert slack._http is not None
+    assert slack.runner is not None
+    url = f"http://127.0.0.1:{slack.runner.http_port}/healthz"
+    async with slack._http.get(url) as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "ok"}
