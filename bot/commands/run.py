@@ -67,16 +67,24 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_runners(settings: Settings, router: Router, platforms: list[str]) -> list[PlatformRunner]:
-    """One runner per platform; adapters are imported only when asked for."""
+    """One runner per platform; adapters are imported only when asked for.
+
+    Each platform's settings are checked first, so a missing or malformed one stops the start
+    with its one-line message before anything is opened.
+    """
     runners: list[PlatformRunner] = []
     for name in platforms:
         if name == "slack":
+            from bot.adapters.slack.checks import check_settings
             from bot.adapters.slack.runner import SlackRunner
 
+            check_settings(settings)
             runners.append(SlackRunner(settings, router))
         elif name == "discord":
+            from bot.adapters.discord.config import discord_config
             from bot.adapters.discord.runner import DiscordRunner
 
+            discord_config(settings)
             runners.append(DiscordRunner(settings, router))
     return runners
 
