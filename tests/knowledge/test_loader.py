@@ -163,3 +163,13 @@ def test_every_tip_is_short_and_named_after_its_section(knowledge: KnowledgeBase
         assert tip.id.startswith(f"tip-{tip.section}-"), tip.id
         assert 20 <= len(tip.text) <= 280, tip.id
         assert 1 <= len(re.findall(r"[.!?](?:\s|$)", tip.text)) <= 2, tip.id
+
+
+def test_bad_pattern_is_reported_at_its_own_line_after_an_empty_one(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.yaml").write_text(
+        'vocabulary:\n  patterns:\n    employers:\n      - ""\n      - "where (do"\n',
+        encoding="utf-8",
+    )
+    problems = problems_of(tmp_path / "vocabulary.yaml")
+    assert problems[0].startswith(f"{tmp_path / 'vocabulary.yaml'}:4: patterns 'employers'")
+    assert problems[1].startswith(f"{tmp_path / 'vocabulary.yaml'}:5: pattern 'where (do'")
