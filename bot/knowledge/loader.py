@@ -54,7 +54,11 @@ def knowledge_files(path: Path) -> list[Path]:
     """The YAML files that make up the knowledge base at ``path`` (a folder or one file)."""
     if path.is_file():
         return [path]
-    return sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    try:
+        children = list(path.iterdir())
+    except OSError as exc:
+        raise KnowledgeError([f"{path}: cannot read the folder ({_reason(exc)})"]) from exc
+    return sorted(p for p in children if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
 def load_knowledge(path: Path) -> KnowledgeBase:
@@ -107,6 +111,9 @@ def _load_file(file: Path, found: _Collected) -> None:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         found.problems.append(f"{file}:1: not valid UTF-8 ({exc.reason}); save it as UTF-8")
+        return
+    except OSError as exc:
+        found.problems.append(f"{file}:1: cannot read the file ({_reason(exc)})")
         return
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -271,6 +278,11 @@ def _check_patterns(file: Path, items: list[tuple[str, yaml.Node]], problems: li
                 f"{file}:{nodes.line(node)}: pattern '{pattern}' is not a valid regular "
                 f"expression ({exc}); fix it"
             )
+
+
+def _reason(exc: OSError) -> str:
+    """What the system said, without Python's error number or the path we already show."""
+    return exc.strerror or type(exc).__name__
 
 
 def _position(problem: str) -> tuple[str, int]:

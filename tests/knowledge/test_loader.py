@@ -173,3 +173,27 @@ def test_bad_pattern_is_reported_at_its_own_line_after_an_empty_one(tmp_path: Pa
     problems = problems_of(tmp_path / "vocabulary.yaml")
     assert problems[0].startswith(f"{tmp_path / 'vocabulary.yaml'}:4: patterns 'employers'")
     assert problems[1].startswith(f"{tmp_path / 'vocabulary.yaml'}:5: pattern 'where (do'")
+
+
+def test_unreadable_file_or_folder_is_a_problem_not_a_crash(
+    kb_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission errors (faked: tests may run as root) end up in the problem list."""
+    folder = kb_fixtures / "valid"
+    real_read_text = Path.read_text
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "knowledge.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert problems_of(folder) == [
+        f"{folder / 'knowledge.yaml'}:1: cannot read the file (Permission denied)"
+    ]
+
+    def iterdir(self: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    assert problems_of(folder) == [f"{folder}: cannot read the folder (Permission denied)"]
