@@ -32,6 +32,8 @@ TIP_REQUIRED = ("id", "section", "text")
 VOCABULARY_KEYS = ("synonyms", "patterns", "anchors", "off_topic")
 _LIST_FIELDS = {"phrasings", "keywords", "points", "mentions", "aliases", "related"}
 _POSITION = re.compile(r"^(.+?):(\d+): ")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s")
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)?$")
 
 
@@ -169,7 +171,7 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
             f"{file}:{lines['id']}: {label}: id must be '{section}' or start with '{section}/'"
         )
     title = nodes.text(file, values, lines, "title", label, problems)
-    answer = nodes.text(file, values, lines, "answer", label, problems)
+    answer = _paragraphs(nodes.text(file, values, lines, "answer", label, problems))
     source = nodes.text(file, values, lines, "source", label, problems)
     lists: dict[str, tuple[str, ...]] = {}
     for name in _LIST_FIELDS & values.keys():
@@ -212,7 +214,7 @@ def _load_tip(file: Path, node: yaml.Node, found: _Collected) -> None:
     problems_before = len(found.problems)
     tip_id = nodes.text(file, values, lines, "id", label, found.problems)
     section = _section(file, values, lines, label, found.problems)
-    text = nodes.text(file, values, lines, "text", label, found.problems)
+    text = _paragraphs(nodes.text(file, values, lines, "text", label, found.problems))
     if len(found.problems) == problems_before:
         found.tips.append(Tip(tip_id, section, text, file=str(file), line=nodes.line(node)))
 
@@ -278,6 +280,28 @@ def _check_patterns(file: Path, items: list[tuple[str, yaml.Node]], problems: li
                 f"{file}:{nodes.line(node)}: pattern '{pattern}' is not a valid regular "
                 f"expression ({exc}); fix it"
             )
+
+
+def _paragraphs(text: str) -> str:
+    """Text as written in a YAML block, unwrapped: paragraphs separated by one blank line, each
+    on one line (a list item keeps a line of its own).
+
+    A literal block (``|``) keeps the author's line breaks, and every adapter would show them
+    as hard breaks mid-sentence (Slack, Discord, JSON output); so the break is undone here once.
+    """
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(text.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            words = " ".join(line.split())
+            if not words:
+                continue
+            if lines and not _LIST_ITEM.match(words):
+                lines[-1] = f"{lines[-1]} {words}"
+            else:
+                lines.append(words)
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def _reason(exc: OSError) -> str:

@@ -197,3 +197,25 @@ def test_unreadable_file_or_folder_is_a_problem_not_a_crash(
 
     monkeypatch.setattr(Path, "iterdir", iterdir)
     assert problems_of(folder) == [f"{folder}: cannot read the folder (Permission denied)"]
+
+
+def test_answers_written_as_literal_blocks_are_unwrapped_into_paragraphs(
+    kb_fixtures: Path, tmp_path: Path
+) -> None:
+    text = (kb_fixtures / "valid" / "knowledge.yaml").read_text(encoding="utf-8")
+    wrapped = (
+        "  - id: outlook\n    section: outlook\n    title: Outlook\n    answer: |\n"
+        "      Demand is\n      growing   fast.\n\n\n      Three reasons:\n"
+        "      - more data\n      - more models\n"
+    )
+    start = text.index("  - id: outlook\n")
+    end = text.index("    source:", start)
+    (tmp_path / "knowledge.yaml").write_text(text[:start] + wrapped + text[end:], "utf-8")
+    entry = load_knowledge(tmp_path).by_id["outlook"]
+    assert entry.answer == "Demand is growing fast.\n\nThree reasons:\n- more data\n- more models"
+
+
+def test_shipped_answers_have_no_line_breaks_inside_a_paragraph(knowledge: KnowledgeBase) -> None:
+    for entry in knowledge.entries:
+        for paragraph in entry.answer.split("\n\n"):
+            assert "\n" not in paragraph, entry.id
