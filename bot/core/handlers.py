@@ -24,7 +24,8 @@ class Context:
 
 
 async def show_help(ctx: Context) -> Reply:
-    return replies.help_reply(ctx.notices)
+    """How to use the bot; ``tips on|off`` is listed only where daily tips run."""
+    return replies.help_reply(ctx.notices, daily_tips=ctx.services.tips is not None)
 
 
 async def show_topics(ctx: Context) -> Reply:
@@ -48,7 +49,7 @@ async def show_tip(ctx: Context) -> Reply:
             notices = (*notices, f"I have no topic called \u201c{ctx.args}\u201d; here is any tip.")
     if not tips:
         return Reply(ReplyKind.NOTICE, "No tips yet", "The knowledge base has no tips.")
-    return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices)
+    return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices, daily=False)
 
 
 async def manage_tips(ctx: Context) -> Reply:

@@ -39,8 +39,16 @@ async def test_help_words_get_help_listing_the_commands(router: Router, text: st
     reply = await ask(router, text)
     assert reply.kind is ReplyKind.HELP
     commands = reply.lists[0].items
-    for word in ("topics", "tip", "tips on|off|status|now", "about", "help"):
+    for word in ("topics", "tip", "about", "help"):
         assert any(item.startswith(word) for item in commands), word
+
+
+async def test_help_offers_daily_tips_only_where_they_run(services: Services) -> None:
+    """Without a tips service (the terminal) 'tips on' would be refused, so help leaves it out."""
+    without = await ask(Router(services), "help")
+    with_tips = await ask(Router(replace(services, tips=RecordingTips())), "help")
+    assert not any(item.startswith("tips on") for item in without.lists[0].items)
+    assert "tips on|off|status|now: daily tips in this channel" in with_tips.lists[0].items
 
 
 @pytest.mark.parametrize("text", ["topics", "Topics?", "list", "menu", "sections"])
@@ -70,8 +78,14 @@ async def test_tip_gives_a_tip_from_the_deck(router: Router, knowledge: Knowledg
     tip = next(t for t in knowledge.tips if t.id == reply.entry_id)
     assert reply.body == tip.text
     assert reply.section == tip.section
-    assert reply.source is not None
-    assert tip.section in reply.source
+    assert [link.topic for link in reply.related] == [tip.section]
+
+
+async def test_tip_asked_for_names_no_slash_command(router: Router) -> None:
+    """A tip in a conversation is no daily post: no "/mlcareer ..." (wrong in the terminal)."""
+    reply = await ask(router, "tip salary")
+    assert reply.title == "A tip"
+    assert reply.source == "Article section: Salary"
 
 
 async def test_tip_is_chosen_by_the_injected_rng(services: Services) -> None:
