@@ -8,6 +8,7 @@ from bot.core import replies
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
+from bot.core.smalltalk import SmallTalk
 from bot.matching.matcher import Band
 
 
@@ -89,6 +90,11 @@ async def answer_question(ctx: Context) -> Reply:
     if result.band is Band.CONFIDENT:
         return replies.answer(best.entry, knowledge, ctx.notices, best.score)
     return replies.closest(best, result.matches[1:], knowledge, ctx.notices)
+
+
+async def reply_in_kind(ctx: Context) -> Reply:
+    """A greeting, thanks or goodbye gets one back; ``args`` holds the kind the route found."""
+    return replies.small_talk_reply(SmallTalk(ctx.args), ctx.services.knowledge, ctx.notices)
 
 
 async def no_words(ctx: Context) -> Reply:

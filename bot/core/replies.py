@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
+from bot.core.smalltalk import SmallTalk
 from bot.knowledge.model import Entry, KnowledgeBase, Tip
 from bot.knowledge.sections import SECTIONS, SECTIONS_BY_ID
 from bot.matching.matcher import Match
@@ -216,4 +217,37 @@ def tip_reply(
         notices=notices,
         section=tip.section,
         entry_id=tip.id,
+    )
+
+
+def small_talk_reply(
+    kind: SmallTalk, knowledge: KnowledgeBase, notices: tuple[str, ...] = ()
+) -> Reply:
+    """A hello, a you're-welcome or a goodbye, each pointing back to what the bot can answer."""
+    if kind is SmallTalk.GREETING:
+        return Reply(
+            kind=ReplyKind.SMALL_TALK,
+            title="Hello!",
+            body=(
+                "I answer questions about becoming and working as a machine learning engineer. "
+                "Ask me something, for example \u201cwhat skills do I need?\u201d, or pick a "
+                "topic:"
+            ),
+            suggestions=section_links(knowledge),
+            notices=notices,
+        )
+    if kind is SmallTalk.THANKS:
+        return Reply(
+            kind=ReplyKind.SMALL_TALK,
+            title="Glad to help",
+            body="Ask me anything else about ML engineering careers, or send \u201ctopics\u201d "
+            "to see everything I know.",
+            notices=notices,
+        )
+    return Reply(
+        kind=ReplyKind.SMALL_TALK,
+        title="Goodbye!",
+        body="Good luck on your way into ML engineering. I'm here whenever you have another "
+        "question.",
+        notices=notices,
     )

@@ -14,6 +14,7 @@ from bot.core.handlers import Context
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
+from bot.core.smalltalk import small_talk
 from bot.core.text import CleanText, clean
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,12 @@ def near_topic_name(text: str, services: Services) -> str | None:
     return ""
 
 
+def greeting_or_thanks(text: str, services: Services) -> str | None:
+    """Only small talk ("hi", "thanks!", "bye"): the handler gets its kind."""
+    kind = small_talk(text)
+    return kind.value if kind is not None else None
+
+
 def anything(text: str, services: Services) -> str | None:
     return text
 
@@ -89,6 +96,7 @@ ROUTES: tuple[Route, ...] = (
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
     Route("tip", command("tip"), handlers.show_tip),
     Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
+    Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),
     Route("topic", topic_name, handlers.show_topic),
     Route("did-you-mean", near_topic_name, handlers.suggest_topic),
     Route("question", anything, handlers.answer_question),

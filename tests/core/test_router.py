@@ -248,6 +248,48 @@ async def test_the_same_question_always_gets_the_same_reply(router: Router) -> N
     assert replies[0] == replies[1] == replies[2]
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("hi", "Hello!"),
+        ("Hello there!", "Hello!"),
+        ("hey bot", "Hello!"),
+        ("good morning", "Hello!"),
+        ("<@U123> hi", "Hello!"),
+        ("thanks!", "Glad to help"),
+        ("thank you so much", "Glad to help"),
+        ("thanks bot you\u2019re awesome", "Glad to help"),
+        ("ok", "Glad to help"),
+        ("bye", "Goodbye!"),
+        ("thanks, bye", "Goodbye!"),
+    ],
+)
+async def test_greetings_thanks_and_goodbyes_get_a_reply_in_kind(
+    router: Router, text: str, title: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.SMALL_TALK
+    assert reply.title == title
+    assert reply.section is None
+
+
+async def test_a_greeting_lists_the_topics(router: Router) -> None:
+    reply = await ask(router, "hello")
+    assert [link.topic for link in reply.suggestions] == list(SECTION_IDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [("hi, what skills do I need?", "skills"), ("thanks, and how much do they earn?", "salary")],
+)
+async def test_a_question_after_a_greeting_is_still_answered(
+    router: Router, text: str, section: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.section == section
+
+
 async def test_leading_mention_is_ignored(router: Router) -> None:
     reply = await ask(router, "<@U123ABC> salary")
     assert reply.kind is ReplyKind.ANSWER
