@@ -33,8 +33,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="Slack: serve the Events API over HTTP at /slack/events instead of Socket Mode",
     )
-    parser.add_argument("--port", type=int, help="Slack: HTTP port (default: SLACK_PORT or 3000)")
+    parser.add_argument(
+        "--port", type=port_number, help="Slack: HTTP port (default: SLACK_PORT or 3000)"
+    )
     parser.set_defaults(func=run)
+
+
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, refused by argparse with a usage line when out of range."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return port
 
 
 def configured_platforms(settings: Settings) -> list[str]:
