@@ -30,9 +30,9 @@ def test_help_describes_the_bot_and_lists_every_subcommand(run_cli: RunCli) -> N
     ("argv", "must_mention"),
     [
         (["chat"], ["/quit", "no token"]),
-        (["ask"], ["question", "--json", "'-'", "section", "entry", "score", "answer"]),
+        (["ask"], ["QUESTION", "--json", "'-'", "section", "entry", "score", "answer", "line"]),
         (["kb"], ["check"]),
-        (["kb", "check"], ["file:line", "path", "exits 1"]),
+        (["kb", "check"], ["file:line", "PATH", "exits 1"]),
         (["run"], ["slack", "discord", "--http", "--port"]),
     ],
 )

@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "path",
         nargs="?",
         type=Path,
+        metavar="PATH",
         help="a knowledge folder or one file in it (default: the configured knowledge folder)",
     )
     check.set_defaults(func=run_check)
