@@ -22,6 +22,7 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: global options and every subcommand, registered explicitly."""
     parser = argparse.ArgumentParser(
         prog="mlcareer",
         description="A career-advice bot about machine learning engineering, for the terminal, "

@@ -19,6 +19,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``ask`` to the command line."""
     parser = subparsers.add_parser(
         "ask",
         help="answer one question, or many as JSON lines",
@@ -39,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer the question, or every line of stdin for '-'; exit status 0 whatever was asked."""
     router = Router(build_services(settings))
     tolerate_bad_text()
     words: list[str] = args.question
@@ -92,6 +94,9 @@ def emit(
     line: int | None = None,
     warning: str | None = None,
 ) -> None:
+    """Write one answer: a JSON record, or the rendered reply (batches separate each by a
+    blank line). ``line`` and ``warning`` go into batch records. Flushed, so a pipe reader
+    sees each answer as soon as it is ready."""
     if use_json:
         record = as_json(reply, question)
         if line is not None:

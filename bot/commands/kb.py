@@ -12,6 +12,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``kb check`` to the command line."""
     parser = subparsers.add_parser(
         "kb",
         help="work with the knowledge base",
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate PATH (or the configured folder): a summary and 0, or every problem and 1."""
     path: Path = args.path or settings.knowledge_dir
     try:
         knowledge = load_knowledge(path)

@@ -19,6 +19,7 @@ PLATFORMS = ("slack", "discord")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``run`` to the command line."""
     parser = subparsers.add_parser(
         "run",
         help="serve the bot on Slack and/or Discord",
@@ -61,6 +62,7 @@ def configured_platforms(settings: Settings) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the named platform, or every configured one, until Ctrl-C; exit status 0."""
     if args.http is not None:
         settings = settings.with_overrides(slack_http=True)
     if args.port is not None:

@@ -30,10 +30,12 @@ async def show_help(ctx: Context) -> Reply:
 
 
 async def show_topics(ctx: Context) -> Reply:
+    """Every topic the knowledge base answers, grouped by article section."""
     return replies.topics_reply(ctx.services.knowledge, ctx.notices)
 
 
 async def show_about(ctx: Context) -> Reply:
+    """Where the answers come from, so users can judge them."""
     return replies.about_reply(ctx.services.knowledge, ctx.notices)
 
 
@@ -69,12 +71,14 @@ async def manage_tips(ctx: Context) -> Reply:
 
 
 async def show_topic(ctx: Context) -> Reply:
+    """A topic named exactly: its entry, with full confidence."""
     entry = ctx.services.matcher.topic(ctx.text.rstrip("?!. "))
     assert entry is not None  # the route only matches known topic names
     return replies.answer(entry, ctx.services.knowledge, ctx.notices, 100.0)
 
 
 async def suggest_topic(ctx: Context) -> Reply:
+    """A near-miss topic name: ask whether the closest topic was meant, rather than guess."""
     entry = ctx.services.matcher.did_you_mean(ctx.text.rstrip("?!. "))
     assert entry is not None  # the route only matches near-miss topic names
     return replies.did_you_mean(entry, ctx.text, ctx.notices)
@@ -98,4 +102,5 @@ async def reply_in_kind(ctx: Context) -> Reply:
 
 
 async def no_words(ctx: Context) -> Reply:
+    """Emoji or punctuation only: ask for a question in words and list the topics."""
     return replies.not_understood(ctx.services.knowledge, ctx.notices)

@@ -55,19 +55,22 @@ def exactly(*words: str) -> RouteTest:
 
 
 def empty(text: str, services: Services) -> str | None:
+    """Nothing at all after cleaning (a bare mention, whitespace): help is the useful reply."""
     return "" if not text else None
 
 
 def wordless(text: str, services: Services) -> str | None:
+    """Text without a letter or digit (emoji, punctuation): nothing the matcher could read."""
     return "" if not CleanText(text).has_words else None
 
 
 def topic_name(text: str, services: Services) -> str | None:
+    """Exactly a topic's id or alias ("skills", "titles"), ignoring end punctuation."""
     return "" if services.matcher.topic(text.rstrip("?!. ")) is not None else None
 
 
 def near_topic_name(text: str, services: Services) -> str | None:
-    """A single word close to a topic name, that is not a question the matcher answers."""
+    """A single word close to, but not exactly, a topic name ("skils"): offer the topic."""
     word = text.rstrip("?!. ")
     if " " in word or services.matcher.did_you_mean(word) is None:
         return None
@@ -81,6 +84,7 @@ def greeting_or_thanks(text: str, services: Services) -> str | None:
 
 
 def anything(text: str, services: Services) -> str | None:
+    """The last row: whatever is left is a free question for the matcher."""
     return text
 
 
