@@ -9,6 +9,7 @@ from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
 from bot.core.smalltalk import SmallTalk
+from bot.core.tip_words import tip_topic
 from bot.matching.matcher import Band
 
 
@@ -40,16 +41,18 @@ async def show_about(ctx: Context) -> Reply:
 
 
 async def show_tip(ctx: Context) -> Reply:
-    """A random tip; ``tip <topic>`` narrows it to that topic's section."""
+    """A random tip; ``tip <topic>`` (or ``tip about <topic>``) narrows it to that topic's
+    section."""
     knowledge = ctx.services.knowledge
     tips = knowledge.tips
     notices = ctx.notices
-    if ctx.args:
-        entry = ctx.services.matcher.topic(ctx.args) or ctx.services.matcher.did_you_mean(ctx.args)
+    topic = tip_topic(ctx.args)
+    if topic:
+        entry = ctx.services.matcher.topic(topic) or ctx.services.matcher.did_you_mean(topic)
         if entry is not None:
             tips = tuple(tip for tip in tips if tip.section == entry.section) or tips
         else:
-            notices = (*notices, f"I have no topic called \u201c{ctx.args}\u201d; here is any tip.")
+            notices = (*notices, f"I have no topic called \u201c{topic}\u201d; here is any tip.")
     if not tips:
         return Reply(ReplyKind.NOTICE, "No tips yet", "The knowledge base has no tips.")
     return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices, daily=False)

@@ -16,6 +16,7 @@ from bot.core.request import Request
 from bot.core.services import Services
 from bot.core.smalltalk import small_talk
 from bot.core.text import CleanText, clean
+from bot.core.tip_words import tip_request, tip_topic
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,19 @@ def greeting_or_thanks(text: str, services: Services) -> str | None:
     return kind.value if kind is not None else None
 
 
+def asks_for_a_tip(text: str, services: Services) -> str | None:
+    """A tip asked for in words ("give me a tip", "any tips on salary?"); a topic after it must
+    be one the bot knows, or the text is left to the matcher as a question."""
+    words = tip_request(text)
+    if words is None:
+        return None
+    topic = tip_topic(words)
+    matcher = services.matcher
+    if topic and matcher.topic(topic) is None and matcher.did_you_mean(topic) is None:
+        return None
+    return words
+
+
 def anything(text: str, services: Services) -> str | None:
     """The last row: whatever is left is a free question for the matcher."""
     return text
@@ -101,6 +115,7 @@ ROUTES: tuple[Route, ...] = (
     Route("tip", command("tip"), handlers.show_tip),
     Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
     Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),
+    Route("tip-in-words", asks_for_a_tip, handlers.show_tip),
     Route("topic", topic_name, handlers.show_topic),
     Route("did-you-mean", near_topic_name, handlers.suggest_topic),
     Route("question", anything, handlers.answer_question),

@@ -107,6 +107,38 @@ async def test_tip_with_a_topic_stays_in_that_section(
         assert not reply.notices
 
 
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("tip about salary", "salary"),
+        ("tip on job titles please", "job-titles"),
+        ("can you give me a tip about salery?", "salary"),
+        ("any tips on skills", "skills"),
+    ],
+)
+async def test_tip_asked_for_in_words_stays_in_the_topic_named(
+    router: Router, text: str, section: str
+) -> None:
+    for _ in range(10):
+        reply = await ask(router, text)
+        assert reply.kind is ReplyKind.TIP
+        assert reply.section == section
+        assert not reply.notices
+
+
+@pytest.mark.parametrize("text", ["give me a tip", "any tips?", "another tip please", "a tip"])
+async def test_tip_asked_for_in_words_gets_a_tip(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.TIP
+    assert not reply.notices
+
+
+async def test_a_question_that_mentions_tips_goes_to_the_matcher(router: Router) -> None:
+    """Only known topics follow a tip request; anything else is a question (here declined)."""
+    reply = await ask(router, "any tips for my kaggle titanic notebook? accuracy stuck at 0.77")
+    assert reply.kind is ReplyKind.DECLINE
+
+
 async def test_tip_with_a_misspelt_topic_uses_the_topic_it_meant(router: Router) -> None:
     reply = await ask(router, "tip salery")
     assert reply.kind is ReplyKind.TIP
