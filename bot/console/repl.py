@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.console.render import render
 from bot.core.request import Request
 from bot.core.router import Router
+from bot.core.text import is_blank
 
 # Besides the documented /quit, what people type to leave any terminal program.
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q", "quit", "exit", "bye", "goodbye"})
@@ -38,8 +39,8 @@ def chat(
         except (EOFError, KeyboardInterrupt):
             print("\nBye!", file=out)
             return 0
-        if not line.strip():
-            continue  # Enter on an empty prompt asks again, as in a shell
+        if is_blank(line):
+            continue  # Enter on an empty prompt (or after an arrow key) asks again, as in a shell
         if line.strip().lower().rstrip("!.") in QUIT_WORDS:
             print("Bye!", file=out)
             return 0

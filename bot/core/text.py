@@ -45,6 +45,12 @@ def clean(raw: str, limit: int) -> CleanText:
     return CleanText(text, tuple(notices))
 
 
+def is_blank(raw: str) -> bool:
+    """True when nothing is left once cleaned: whitespace, control characters, terminal escapes
+    (an arrow key pressed at the prompt) or a bare mention."""
+    return not clean(raw, len(raw) + 1).text
+
+
 def _printable(ch: str) -> str:
     category = unicodedata.category(ch)
     if category == "Cc":

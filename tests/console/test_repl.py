@@ -49,9 +49,9 @@ def test_chat_ends_on_end_of_input(router: Router) -> None:
     assert run_chat(router, lines()).endswith("\nBye!\n")
 
 
-def test_empty_lines_just_prompt_again(router: Router) -> None:
+def test_empty_lines_and_arrow_keys_just_prompt_again(router: Router) -> None:
     prompts: list[str] = []
-    read = lines("", "   ", "\t", "salary")
+    read = lines("", "   ", "\t\x1b[A", "salary")
 
     def read_line(prompt: str) -> str:
         prompts.append(prompt)
