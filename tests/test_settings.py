@@ -231,3 +231,9 @@ def test_env_example_documents_exactly_the_settings_that_exist() -> None:
     listed = re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example.read_text(encoding="utf-8"), re.M)
     assert sorted(listed) == sorted(ENV_VARS)
     assert {name for name, _ in ENV_VARS.values()} == {f.name for f in dataclasses.fields(Settings)}
+
+
+def test_an_empty_value_means_the_default() -> None:
+    """An uncommented "MLCAREER_KNOWLEDGE_DIR=" is not the current folder; "SLACK_PORT=" is fine."""
+    empty = dict.fromkeys(ENV_VARS, "") | {"MLCAREER_LOG_LEVEL": "  "}
+    assert Settings.load(environ=empty, dotenv=None) == Settings()
