@@ -47,8 +47,12 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found in {path}", file=sys.stderr)
         return 1
-    print(
-        f"{path}: OK, {len(knowledge.entries)} entries in "
+    counts = (
+        f"{len(knowledge.entries)} entries in "
         f"{len({e.section for e in knowledge.entries})} sections, {len(knowledge.tips)} tips"
     )
+    if path.is_file():  # the counts are the folder's: say so, rather than credit the file
+        print(f"{path}: OK (checked with the rest of {path.parent}: {counts})")
+    else:
+        print(f"{path}: OK, {counts}")
     return 0
