@@ -6,6 +6,7 @@ the router never raises.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -97,6 +98,19 @@ def asks_for_a_tip(text: str, services: Services) -> str | None:
     return words
 
 
+_ABOUT_QUESTION = re.compile(
+    r"\b(who wrote (it|this|the article|that)|(which|what) (article|source)s?\b"
+    r"|your (source|sources|info|information|knowledge|data)\b"
+    r"|where (do|does) (you|your|the bot|this bot)\b.*\b(come from|get|learn))",
+    re.IGNORECASE,
+)
+
+
+def about_question(text: str, services: Services) -> str | None:
+    """A question about the bot's own source ("where does your info come from?")."""
+    return "" if _ABOUT_QUESTION.search(text) else None
+
+
 def anything(text: str, services: Services) -> str | None:
     """The last row: whatever is left is a free question for the matcher."""
     return text
@@ -112,6 +126,7 @@ ROUTES: tuple[Route, ...] = (
         handlers.show_topics,
     ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
+    Route("about-question", about_question, handlers.show_about),
     Route("tip", command("tip"), handlers.show_tip),
     Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
     Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),

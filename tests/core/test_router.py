@@ -377,3 +377,22 @@ async def test_router_keeps_working_after_a_handler_failed(services: Services) -
     router = Router(services, routes=(Route("flaky", anything, flaky),))
     assert (await ask(router, "one")).kind is ReplyKind.ERROR
     assert (await ask(router, "two")).kind is ReplyKind.HELP
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who wrote the article?",
+        "where does your info come from",
+        "what are your sources?",
+        "which article do you use",
+    ],
+)
+async def test_questions_about_the_source_get_the_about_reply(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ABOUT
+
+
+async def test_a_career_question_mentioning_where_is_not_about_the_bot(router: Router) -> None:
+    reply = await ask(router, "where do ML engineers work?")
+    assert reply.kind is not ReplyKind.ABOUT
