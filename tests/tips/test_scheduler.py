@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,9 +13,10 @@ import pytest
 
 from bot.core.reply import Reply, ReplyKind
 from bot.errors import ChannelGoneError, PlatformError
+from bot.knowledge.model import KnowledgeBase
 from bot.tips.models import ChannelKey, Days, Subscription
 from bot.tips.schedule import next_fire
-from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, retry_delay
+from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, RunReport, Scheduler, retry_delay
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock, RecordingSender
 
@@ -218,22 +220,61 @@ async def test_restart_between_claim_and_send_posts_once(
     restarted_store.close()
 
 
-async def test_two_schedulers_on_one_database_post_once(
-    db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
+def test_two_schedulers_in_two_threads_on_one_database_post_once(
+    db_url: str, knowledge: KnowledgeBase
 ) -> None:
-    """Two processes (two connections) running at the same moment produce one post per channel."""
-    stores = [SqliteStore.open(db_url), SqliteStore.open(db_url)]
-    for n in range(5):
-        await subscribe(stores[0], clock.now(), key=ChannelKey("slack", f"C{n}"))
-    sender = RecordingSender("slack")
-    schedulers = [make_scheduler(on=s, senders={"slack": sender}) for s in stores]
-    clock.set(utc(2024, 6, 3, 9, 0))
-    reports = await asyncio.gather(*(s.run_due() for s in schedulers))
-    reports += await asyncio.gather(*(s.run_due() for s in schedulers))
-    assert sorted(channel for channel, _ in sender.posts) == [f"C{n}" for n in range(5)]
-    assert sum(r.count(Outcome.POSTED) for r in reports) == 5
-    for store in stores:
-        store.close()
+    """Two schedulers, each on its own thread, event loop and connection to the same file,
+    released at the same instant over 120 due channels: every channel gets exactly one tip."""
+    channels = [f"C{n:03d}" for n in range(120)]
+    setup = SqliteStore.open(db_url)
+    for channel in channels:
+        asyncio.run(subscribe(setup, START, key=ChannelKey("slack", channel)))
+    setup.close()
+    posts: list[str] = []  # list.append is atomic, so both threads may share it
+    start_together = threading.Barrier(2)
+    reports: list[RunReport] = []
+    errors: list[BaseException] = []
+
+    class SharedSender:
+        platform = "slack"
+
+        async def post(self, channel: str, reply: Reply) -> None:
+            await asyncio.sleep(0.001)  # a network round trip, for the other thread to overlap
+            posts.append(channel)
+
+    async def one_process() -> None:
+        store = SqliteStore.open(db_url)
+        try:
+            scheduler = Scheduler(
+                queue=store,
+                decks=store,
+                ledger=store,
+                knowledge=knowledge,
+                senders={"slack": SharedSender()},
+                clock=FakeClock(utc(2024, 6, 3, 9, 0)),
+                grace=timedelta(hours=6),
+            )
+            start_together.wait(timeout=10)
+            for _ in range(3):
+                reports.append(await scheduler.run_due())
+        finally:
+            store.close()
+
+    def thread_main() -> None:
+        try:
+            asyncio.run(one_process())
+        except BaseException as exc:  # handed to the test thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=thread_main) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(posts) == channels
+    assert sum(report.count(Outcome.POSTED) for report in reports) == len(channels)
+    assert not any(report.count(Outcome.ERROR) for report in reports)
 
 
 async def test_a_tip_missed_within_the_grace_period_is_posted_late(
