@@ -6,7 +6,7 @@ import asyncio
 import logging
 import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,41 +14,14 @@ import pytest
 from bot.core.reply import Reply, ReplyKind
 from bot.errors import ChannelGoneError, PlatformError
 from bot.knowledge.model import KnowledgeBase
-from bot.tips.models import ChannelKey, Days, Subscription
-from bot.tips.schedule import next_fire
+from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost
 from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, RunReport, Scheduler, retry_delay
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock, RecordingSender
 
-from .conftest import START, SchedulerFactory, small_knowledge
+from .conftest import START, SchedulerFactory, small_knowledge, subscribe, utc
 
 KEY = ChannelKey("slack", "C1")
-
-
-async def subscribe(
-    store: SqliteStore,
-    now: datetime,
-    key: ChannelKey = KEY,
-    at: time = time(9, 0),
-    zone: str = "UTC",
-    days: Days = Days.DAILY,
-) -> Subscription:
-    """Save a subscription the way ``tips on`` does: next fire computed from ``now``."""
-    subscription = Subscription(
-        key=key,
-        at=at,
-        zone=zone,
-        days=days,
-        next_fire=next_fire(now, at, ZoneInfo(zone), days).at,
-        updated_by="U-admin",
-        updated_at=now,
-    )
-    await store.save(subscription)
-    return subscription
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 async def test_a_due_tip_is_posted_once_as_a_public_tip_reply(
@@ -198,7 +171,10 @@ async def test_restart_between_claim_and_send_posts_once(
             hang.set()
             await asyncio.Event().wait()  # the process dies while the request is in flight
 
-    crashed = make_scheduler(on=first_store, senders={"slack": HangingSender()})
+    # A crash gives the post no time to finish (a clean stop would wait a little).
+    crashed = make_scheduler(
+        on=first_store, senders={"slack": HangingSender()}, shutdown_grace=timedelta(0)
+    )
     clock.set(utc(2024, 6, 3, 9, 0))
     run = asyncio.create_task(crashed.run_due())
     await hang.wait()
@@ -477,3 +453,27 @@ def test_start_is_a_monday() -> None:
     """The fixtures' start moment is a Monday 08:00 UTC, which the tests above rely on."""
     assert START.weekday() == 0
     assert START.hour == 8
+
+
+async def test_a_backlog_is_worked_through_in_batches_each_channel_once(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """Read two at a time, seven due channels are each looked at once in one run, in due
+    order; one another process is sending is left busy rather than read again and again."""
+    for n in range(7):
+        await subscribe(store, clock.now(), key=ChannelKey("slack", f"C{n}"), at=time(8, 50 + n))
+    clock.set(utc(2024, 6, 3, 9, 0))
+    elsewhere = PlannedPost(ChannelKey("slack", "C3"), date(2024, 6, 3), "tip-00", clock.now())
+    held = await store.claim(elsewhere, Deck(("tip-00",)), clock.now(), timedelta(minutes=10), 5)
+    assert held.status is ClaimStatus.CLAIMED
+    report = await make_scheduler(batch=2).run_due()
+    assert [(r.key.channel, r.outcome) for r in report.results] == [
+        ("C0", Outcome.POSTED),
+        ("C1", Outcome.POSTED),
+        ("C2", Outcome.POSTED),
+        ("C3", Outcome.BUSY),
+        ("C4", Outcome.POSTED),
+        ("C5", Outcome.POSTED),
+        ("C6", Outcome.POSTED),
+    ]
+    assert [channel for channel, _ in slack.posts] == ["C0", "C1", "C2", "C4", "C5", "C6"]
