@@ -18,26 +18,10 @@ from bot.errors import PlatformError
 from bot.settings import Settings
 from bot.tips.models import ChannelKey
 from bot.tips.sqlite_store import SqliteStore
-from bot.tips.testing import FakeClock
+from bot.tips.testing import FakeClock, HeldSender
 
 MONDAY_8AM = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 NINE = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
-
-
-class HeldSender:
-    """A ``ChannelSender`` whose posts wait until the test lets them through."""
-
-    platform = "slack"
-
-    def __init__(self) -> None:
-        self.started = asyncio.Event()
-        self.release = asyncio.Event()
-        self.posts: list[tuple[str, Reply]] = []
-
-    async def post(self, channel: str, reply: Reply) -> None:
-        self.started.set()
-        await self.release.wait()
-        self.posts.append((channel, reply))
 
 
 class ScriptedRunner:

@@ -21,6 +21,8 @@ from bot.knowledge.model import KnowledgeBase, Tip
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.tips.daily import DailyTips, daily_tips
+from bot.tips.models import ChannelKey
+from bot.tips.scheduler import Outcome
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock
 
@@ -58,6 +60,19 @@ class Wired(Generic[H]):
     @property
     def store(self) -> SqliteStore:
         return self.tips.store
+
+    async def check_paused(self, key: ChannelKey, reason: str) -> None:
+        """The 09:00 run pauses ``key`` saying ``reason``; runs over the next days skip it."""
+        self.clock.set(NINE_IN_BERLIN)
+        report = await self.tips.scheduler.run_due()
+        assert report.count(Outcome.PAUSED) == 1
+        stored = await self.store.get(key)
+        assert stored is not None
+        assert stored.paused is True
+        assert reason in (stored.pause_reason or "")
+        for days in (0, 1, 2):
+            later = NINE_IN_BERLIN + timedelta(days=days, hours=1)
+            assert (await self.tips.scheduler.run_due(later)).results == []
 
 
 @asynccontextmanager

@@ -97,15 +97,6 @@ async def test_a_channel_discord_refuses_is_paused_not_retried(
     moved = replace(subscription, key=ChannelKey("discord", channel))
     await setup.store.delete(subscription.key)
     await setup.store.save(moved)
-    setup.clock.set(NINE_IN_BERLIN)
-    report = await setup.tips.scheduler.run_due()
-    assert report.count(Outcome.PAUSED) == 1
-    stored = await setup.store.get(moved.key)
-    assert stored is not None
-    assert stored.paused is True
-    assert status in (stored.pause_reason or "")
-    for days in (0, 1, 2):
-        later = NINE_IN_BERLIN + timedelta(days=days, hours=1)
-        assert (await setup.tips.scheduler.run_due(later)).results == []
+    await setup.check_paused(moved.key, status)
     attempts = [r for r in setup.harness.fake.received if messages_to(channel)(r)]
     assert len(attempts) == 1

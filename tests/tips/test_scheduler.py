@@ -17,7 +17,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost
 from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, RunReport, Scheduler, retry_delay
 from bot.tips.sqlite_store import SqliteStore
-from bot.tips.testing import FakeClock, RecordingSender
+from bot.tips.testing import FakeClock, HeldSender, RecordingSender
 
 from .conftest import START, SchedulerFactory, small_knowledge, subscribe, utc
 
@@ -162,22 +162,13 @@ async def test_restart_between_claim_and_send_posts_once(
     """A process that dies after claiming leaves the post to the next run, once its lease ends."""
     first_store = SqliteStore.open(db_url)
     await subscribe(first_store, clock.now())
-    hang = asyncio.Event()
-
-    class HangingSender:
-        platform = "slack"
-
-        async def post(self, channel: str, reply: Reply) -> None:
-            hang.set()
-            await asyncio.Event().wait()  # the process dies while the request is in flight
-
-    # A crash gives the post no time to finish (a clean stop would wait a little).
+    hanging = HeldSender()  # never released: the process dies while the request is out
     crashed = make_scheduler(
-        on=first_store, senders={"slack": HangingSender()}, shutdown_grace=timedelta(0)
+        on=first_store, senders={"slack": hanging}, shutdown_grace=timedelta(0)
     )
     clock.set(utc(2024, 6, 3, 9, 0))
     run = asyncio.create_task(crashed.run_due())
-    await hang.wait()
+    await hanging.started.wait()
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run

@@ -104,16 +104,7 @@ async def test_a_channel_the_bot_cannot_post_in_is_paused_not_retried(
         setup.harness.fake.channels_without_bot.add(CHANNEL)
     else:
         setup.harness.fake.script("chat.postMessage", 200, {"ok": False, "error": error})
-    setup.clock.set(NINE_IN_BERLIN)
-    report = await setup.tips.scheduler.run_due()
-    assert report.count(Outcome.PAUSED) == 1
-    stored = await setup.store.get(KEY)
-    assert stored is not None
-    assert stored.paused is True
-    assert error in (stored.pause_reason or "")
-    for days in (0, 1, 2):
-        later = NINE_IN_BERLIN + timedelta(days=days, hours=1)
-        assert (await setup.tips.scheduler.run_due(later)).results == []
+    await setup.check_paused(KEY, error)
     assert len(setup.harness.fake.calls_to("chat.postMessage")) == 1
     status = await setup.harness.command("tips status")
     assert any("Daily tips are paused in this channel" in text for text in status)
