@@ -247,8 +247,13 @@ class Scheduler:
             )
             return Result(key, Outcome.GAVE_UP, f"{fire.day} after {claim.attempts} tries")
 
-        # A retried claim posts the tip recorded when it was first claimed, if it still exists.
-        tip: Tip = tips.get(claim.tip_id or "", tips[tip_id])
+        # A retried claim posts the tip recorded when it was first claimed. If that tip has
+        # left the knowledge base since, the tip drawn now stands in, and the deck moves past
+        # it too (optimistically), so it doesn't come up again tomorrow.
+        tip = tips.get(claim.tip_id or "")
+        if tip is None:
+            tip = tips[tip_id]
+            await self._decks.save_deck(key, drawn)
         delivery = asyncio.ensure_future(self._deliver(claim, tip, subscription, following))
         try:
             return await asyncio.shield(delivery)

@@ -468,3 +468,32 @@ async def test_a_backlog_is_worked_through_in_batches_each_channel_once(
         ("C6", Outcome.POSTED),
     ]
     assert [channel for channel, _ in slack.posts] == ["C0", "C1", "C2", "C4", "C5", "C6"]
+
+
+async def test_a_retried_post_whose_tip_was_removed_posts_another_without_repeating_it(
+    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """The first try fails; before the retry its tip leaves the knowledge base. The retry
+    posts the next tip instead, and that one doesn't come back the day after."""
+    await subscribe(store, clock.now())
+    full = small_knowledge(5)
+    failures = [PlatformError("rate limited")]
+    sender = RecordingSender("slack", fail=lambda _: failures.pop() if failures else None)
+    clock.set(utc(2024, 6, 3, 9, 0))
+    first = await make_scheduler(tips=full, senders={"slack": sender}).run_due()
+    assert first.count(Outcome.RETRYING) == 1
+    deck = await store.load_deck(KEY)
+    assert deck is not None
+    assert deck.position == 1
+    recorded = deck.order[0]  # the tip the failed claim recorded for today
+    fewer = replace(full, tips=tuple(t for t in full.tips if t.id != recorded))
+    clock.advance(retry_delay(1))
+    assert (await make_scheduler(tips=fewer, senders={"slack": sender}).run_due()).count(
+        Outcome.POSTED
+    ) == 1
+    clock.set(utc(2024, 6, 4, 9, 0))
+    await make_scheduler(tips=fewer, senders={"slack": sender}).run_due()
+    posted = [reply.entry_id for _, reply in sender.posts]
+    assert len(posted) == 2
+    assert recorded not in posted
+    assert posted[0] != posted[1]
