@@ -18,7 +18,7 @@ from bot.tips.clock import Clock
 from bot.tips.deck import draw, fit
 from bot.tips.models import ChannelKey, Days, Fire, Subscription
 from bot.tips.parsing import TipsInputError, parse_on
-from bot.tips.ports import DeckStore, PostLedger, SubscriptionStore
+from bot.tips.ports import DeckStore, PostHistory, SubscriptionStore
 from bot.tips.schedule import next_fire
 from bot.tips.zones import load_zone
 
@@ -68,13 +68,13 @@ class TipsService:
         *,
         subscriptions: SubscriptionStore,
         decks: DeckStore,
-        ledger: PostLedger,
+        history: PostHistory,
         knowledge: KnowledgeBase,
         clock: Clock,
     ) -> None:
         self._subscriptions = subscriptions
         self._decks = decks
-        self._ledger = ledger
+        self._history = history
         self._knowledge = knowledge
         self._clock = clock
 
@@ -135,7 +135,7 @@ class TipsService:
         """The first fire after ``now`` on a local date that hasn't had its tip yet."""
         fire = next_fire(now, at, zone, days)
         for _ in range(_DONE_DAYS_AT_MOST):
-            if not await self._ledger.posted(key, fire.day):
+            if not await self._history.posted(key, fire.day):
                 break
             fire = next_fire(fire.at, at, zone, days)
         return fire

@@ -54,7 +54,7 @@ def daily_tips(
 ) -> DailyTips:
     """The tips commands and scheduler on an open store (which ``DailyTips.close`` closes)."""
     commands = TipsService(
-        subscriptions=store, decks=store, ledger=store, knowledge=knowledge, clock=clock
+        subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
     )
     scheduler = Scheduler(
         queue=store,

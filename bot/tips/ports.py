@@ -1,4 +1,4 @@
-"""Storage ports for daily tips, each small; ``SqliteStore`` implements all four.
+"""Storage ports for daily tips, each small; ``SqliteStore`` implements all five.
 
 They are async so that a store for a networked SQL database can be plugged in later without
 changing the callers.
@@ -93,10 +93,6 @@ class PostLedger(Protocol):
         """
         ...
 
-    async def posted(self, key: ChannelKey, day: date) -> bool:
-        """True when the channel's post for local date ``day`` is done (sent or given up)."""
-        ...
-
     async def mark_sent(self, claim: Claim, now: datetime) -> bool:
         """Record that the claimed post went out; False when the claim was lost meanwhile."""
         ...
@@ -110,8 +106,16 @@ class PostLedger(Protocol):
         ...
 
 
-class TipsStore(SubscriptionStore, DueQueue, DeckStore, PostLedger, Protocol):
-    """All four ports at once, as one database provides them."""
+class PostHistory(Protocol):
+    """The posts ledger as the commands read it: which local dates are done."""
+
+    async def posted(self, key: ChannelKey, day: date) -> bool:
+        """True when the channel's post for local date ``day`` is done (sent or given up)."""
+        ...
+
+
+class TipsStore(SubscriptionStore, DueQueue, DeckStore, PostLedger, PostHistory, Protocol):
+    """All five ports at once, as one database provides them."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -318,14 +318,6 @@ class SqliteStore:
             )
             return Claim(ClaimStatus.CLAIMED, key, day, tip_id, token, attempts + 1)
 
-    async def posted(self, key: ChannelKey, day: date) -> bool:
-        row = self._row(
-            "read the posts ledger",
-            f"SELECT 1 FROM posts WHERE {_THIS_POST} AND status IN ('sent', 'failed')",
-            _post(key, day),
-        )
-        return row is not None
-
     async def mark_sent(self, claim: Claim, now: datetime) -> bool:
         return self._change(
             "mark a post sent",
@@ -343,3 +335,13 @@ class SqliteStore:
 
     async def drop(self, claim: Claim) -> None:
         self._change("drop a post", f"DELETE FROM posts WHERE {_THIS_CLAIM}", _claim(claim))
+
+    # --- PostHistory ---
+
+    async def posted(self, key: ChannelKey, day: date) -> bool:
+        row = self._row(
+            "read the posts ledger",
+            f"SELECT 1 FROM posts WHERE {_THIS_POST} AND status IN ('sent', 'failed')",
+            _post(key, day),
+        )
+        return row is not None

@@ -138,5 +138,5 @@ def make_scheduler(
 @pytest.fixture
 def service(store: SqliteStore, knowledge: KnowledgeBase, clock: FakeClock) -> TipsService:
     return TipsService(
-        subscriptions=store, decks=store, ledger=store, knowledge=knowledge, clock=clock
+        subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
     )

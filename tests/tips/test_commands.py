@@ -213,7 +213,7 @@ async def test_tips_now_works_without_a_subscription_and_with_no_tips(
 ) -> None:
     empty = KnowledgeBase(entries=knowledge.entries, tips=(), vocabulary=knowledge.vocabulary)
     service = TipsService(
-        subscriptions=store, decks=store, ledger=store, knowledge=empty, clock=clock
+        subscriptions=store, decks=store, history=store, knowledge=empty, clock=clock
     )
     reply = await service.handle(admin(), "now")
     assert reply.title == "No tips yet"
@@ -304,7 +304,7 @@ async def test_status_counts_tips_left_as_the_deck_grows_and_shrinks(
 
     def status_with(knowledge: KnowledgeBase) -> Awaitable[Reply]:
         changed = TipsService(
-            subscriptions=store, decks=store, ledger=store, knowledge=knowledge, clock=clock
+            subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
         )
         return changed.handle(member(), "status")
 
