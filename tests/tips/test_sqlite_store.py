@@ -229,10 +229,11 @@ async def test_posted_is_true_once_a_date_is_sent_or_given_up(store: SqliteStore
     assert await store.posted(ChannelKey("discord", "C1"), day) is False
 
 
-async def test_a_failed_commit_leaves_the_connection_usable(
+async def test_a_claim_that_fails_half_way_is_rolled_back_deck_and_all(
     store: SqliteStore, tmp_path: Path
 ) -> None:
-    """A claim that fails inside its transaction rolls back; the next call works."""
+    """The deck write and the post row go together: when the insert fails, neither is kept,
+    and the connection is ready for the next claim."""
     other = sqlite3.connect(tmp_path / "tips.db", isolation_level=None)
     other.execute(
         "CREATE TRIGGER no_posts BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, 'x'); END"
