@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from collections.abc import Callable
 
 from bot.core.ports import PlatformRunner
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
 from bot.settings import Settings
+from bot.tips.clock import Clock
 from bot.tips.daily import open_daily_tips
 
 log = logging.getLogger(__name__)
 
 PLATFORMS = ("slack", "discord")
+# Builds the platform runners for ``serve``: (settings, router, platform names) -> runners.
+RunnerFactory = Callable[[Settings, Router, list[str]], list[PlatformRunner]]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,18 +108,31 @@ def build_runners(settings: Settings, router: Router, platforms: list[str]) -> l
     return runners
 
 
-async def serve(settings: Settings, platforms: list[str]) -> None:
+async def serve(
+    settings: Settings,
+    platforms: list[str],
+    *,
+    build: RunnerFactory = build_runners,
+    clock: Clock | None = None,
+) -> None:
     """Build the core once and run every platform, and the daily-tip scheduler, on this loop.
 
     The tips service is handed to the router so ``tips on|off|status|now`` work in every
-    channel, and the scheduler posts through each runner's sender.
+    channel, and the scheduler posts through each runner's sender. When serving ends (Ctrl-C,
+    or a platform fails) the scheduler is stopped first, letting a post in flight finish and
+    be recorded, and only then is the tips database closed. ``build`` and ``clock`` are
+    seams for tests.
     """
     services = build_services(settings)
     router = Router(services)
-    runners = build_runners(settings, router, platforms)
-    tips = open_daily_tips(settings, services.knowledge, {r.name: r.sender for r in runners})
+    runners = build(settings, router, platforms)
+    senders = {runner.name: runner.sender for runner in runners}
+    tips = open_daily_tips(settings, services.knowledge, senders, clock)
     services.tips = tips.commands
+    scheduler = asyncio.create_task(tips.scheduler.run_forever(), name="daily tips")
     try:
-        await asyncio.gather(*(runner.run() for runner in runners), tips.scheduler.run_forever())
+        await asyncio.gather(*(runner.run() for runner in runners), scheduler)
     finally:
+        scheduler.cancel()
+        await asyncio.gather(scheduler, return_exceptions=True)
         tips.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
@@ -15,9 +16,9 @@ from bot.knowledge.model import KnowledgeBase
 from bot.tips import replies
 from bot.tips.clock import Clock
 from bot.tips.deck import draw, fit
-from bot.tips.models import ChannelKey, Days, Subscription
+from bot.tips.models import ChannelKey, Days, Fire, Subscription
 from bot.tips.parsing import TipsInputError, parse_on
-from bot.tips.ports import DeckStore, SubscriptionStore
+from bot.tips.ports import DeckStore, PostHistory, SubscriptionStore
 from bot.tips.schedule import next_fire
 from bot.tips.zones import load_zone
 
@@ -46,14 +47,20 @@ ACTIONS = {
 MANAGER_ACTIONS = frozenset({"on", "off", "now"})
 # Saving the deck is optimistic; if another writer moves it meanwhile, read it again.
 _DECK_TRIES = 3
+# Local dates whose post is already done that a new schedule may land on: today, and at most a
+# day or two more after a change to a zone ahead of the old one.
+_DONE_DAYS_AT_MOST = 3
 
 
 class TipsService:
     """Carries out ``tips ...`` for the request's channel. Implements ``TipsCommands``.
 
     Turning tips on again keeps whatever the command leaves out (time, zone, days) from the
-    channel's previous settings, and resumes a paused channel. Every subscription change is
-    written to the store straight away; nothing lives only in memory.
+    channel's previous settings, and resumes a paused channel. The first post of a new schedule
+    skips local dates that already had their tip (one tip a day, even after ``tips off`` and
+    ``on``, or a new time later the same day), so the time it announces is when it posts.
+    Every subscription change is written to the store straight away; nothing lives only in
+    memory.
     """
 
     def __init__(
@@ -61,11 +68,13 @@ class TipsService:
         *,
         subscriptions: SubscriptionStore,
         decks: DeckStore,
+        history: PostHistory,
         knowledge: KnowledgeBase,
         clock: Clock,
     ) -> None:
         self._subscriptions = subscriptions
         self._decks = decks
+        self._history = history
         self._knowledge = knowledge
         self._clock = clock
 
@@ -109,7 +118,7 @@ class TipsService:
             at=at,
             zone=zone_name,
             days=days,
-            next_fire=next_fire(now, at, zone, days).at,
+            next_fire=(await self._first_open_fire(key, now, at, zone, days)).at,
             updated_by=user,
             updated_at=now,
         )
@@ -119,6 +128,17 @@ class TipsService:
         )
         resumed = old is not None and old.paused
         return replies.on_reply(subscription, zone, resumed, len(self._knowledge.tips))
+
+    async def _first_open_fire(
+        self, key: ChannelKey, now: datetime, at: time, zone: ZoneInfo, days: Days
+    ) -> Fire:
+        """The first fire after ``now`` on a local date that hasn't had its tip yet."""
+        fire = next_fire(now, at, zone, days)
+        for _ in range(_DONE_DAYS_AT_MOST):
+            if not await self._history.posted(key, fire.day):
+                break
+            fire = next_fire(fire.at, at, zone, days)
+        return fire
 
     async def _status(self, key: ChannelKey) -> Reply:
         subscription = await self._subscriptions.get(key)

@@ -40,9 +40,22 @@ def open_daily_tips(
     Raises ``SettingsError`` for a DATABASE_URL that isn't SQLite and ``StorageError`` when
     the file can't be opened or migrated.
     """
-    clock = clock or SystemClock()
     store = SqliteStore.open(settings.database_url)
-    commands = TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
+    grace = timedelta(hours=settings.tips_grace_hours)
+    return daily_tips(store, knowledge, senders, clock or SystemClock(), grace)
+
+
+def daily_tips(
+    store: SqliteStore,
+    knowledge: KnowledgeBase,
+    senders: Mapping[str, ChannelSender],
+    clock: Clock,
+    grace: timedelta,
+) -> DailyTips:
+    """The tips commands and scheduler on an open store (which ``DailyTips.close`` closes)."""
+    commands = TipsService(
+        subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
+    )
     scheduler = Scheduler(
         queue=store,
         decks=store,
@@ -50,6 +63,6 @@ def open_daily_tips(
         knowledge=knowledge,
         senders=senders,
         clock=clock,
-        grace=timedelta(hours=settings.tips_grace_hours),
+        grace=grace,
     )
     return DailyTips(store, commands, scheduler)

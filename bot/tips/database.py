@@ -39,8 +39,12 @@ def sqlite_target(url: str) -> str:
     return path
 
 
-def open_database(url: str) -> sqlite3.Connection:
-    """Open (creating on first use) and migrate the database; ``StorageError`` when that fails."""
+def open_database(url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> sqlite3.Connection:
+    """Open (creating on first use) and migrate the database; ``StorageError`` when that fails.
+
+    ``busy_timeout`` is how many seconds a statement waits for another connection's write lock
+    before failing with "database is locked" (SQLite's busy timeout).
+    """
     target = sqlite_target(url)
     if target != MEMORY:
         folder = Path(target).expanduser().parent
@@ -52,7 +56,7 @@ def open_database(url: str) -> sqlite3.Connection:
         target = str(Path(target).expanduser())
     try:
         # Autocommit mode: we open every multi-statement transaction ourselves.
-        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the tips database {target}: {exc}") from exc
     try:

@@ -1,4 +1,4 @@
-"""Storage ports for daily tips, each small; ``SqliteStore`` implements all four.
+"""Storage ports for daily tips, each small; ``SqliteStore`` implements all five.
 
 They are async so that a store for a networked SQL database can be plugged in later without
 changing the callers.
@@ -7,10 +7,14 @@ changing the callers.
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from bot.tips.models import ChannelKey, Claim, Deck, PlannedPost, Subscription
+
+# How many due subscriptions ``DueQueue.due`` returns at most: a backlog (every channel due
+# after an outage) is read in batches, never thousands of objects at once.
+DUE_BATCH = 200
 
 
 class SubscriptionStore(Protocol):
@@ -36,8 +40,19 @@ class SubscriptionStore(Protocol):
 class DueQueue(Protocol):
     """Subscriptions as the scheduler sees them: ordered by their next fire time."""
 
-    async def due(self, now: datetime, platforms: Collection[str]) -> list[Subscription]:
-        """Active subscriptions on ``platforms`` whose next fire time is at or before ``now``."""
+    async def due(
+        self,
+        now: datetime,
+        platforms: Collection[str],
+        after: Subscription | None = None,
+        limit: int = DUE_BATCH,
+    ) -> list[Subscription]:
+        """Up to ``limit`` active subscriptions on ``platforms`` due at or before ``now``.
+
+        They come in due order (next fire time, then platform and channel), starting after
+        ``after``, the last one of the previous batch; so a caller walks a backlog batch by
+        batch, and one it left due (busy, failed) is not handed out again in the same walk.
+        """
         ...
 
     async def next_fire_after(self, now: datetime, platforms: Collection[str]) -> datetime | None:
@@ -91,8 +106,16 @@ class PostLedger(Protocol):
         ...
 
 
-class TipsStore(SubscriptionStore, DueQueue, DeckStore, PostLedger, Protocol):
-    """All four ports at once, as one database provides them."""
+class PostHistory(Protocol):
+    """The posts ledger as the commands read it: which local dates are done."""
+
+    async def posted(self, key: ChannelKey, day: date) -> bool:
+        """True when the channel's post for local date ``day`` is done (sent or given up)."""
+        ...
+
+
+class TipsStore(SubscriptionStore, DueQueue, DeckStore, PostLedger, PostHistory, Protocol):
+    """All five ports at once, as one database provides them."""
 
     def close(self) -> None:
         """Release the connection."""

@@ -5,10 +5,19 @@ before sending and marks it sent after, so a restart, a crash between claim and 
 processes sharing the database never post twice. A claim carries a lease: if its holder dies,
 the post is claimed again once the lease runs out. After downtime, a tip missed by less than
 the grace period is posted late; older ones are skipped, never queued up into a flood.
+
+What keeps a post from going out twice when things go wrong:
+- a send that outlasts its claim's lease is abandoned first (``send_timeout`` < ``lease``), so
+  no other process can take the claim over while this one is still sending;
+- a post that went out but couldn't be recorded (the database was locked or failing) is kept
+  in memory and recorded before the next run posts anything;
+- stopping the scheduler while a post is in flight lets that post finish and be recorded
+  (for up to ``shutdown_grace``) instead of leaving a sent post claimed-but-unsent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -17,20 +26,24 @@ from enum import StrEnum
 
 from bot.core.ports import ChannelSender
 from bot.core.replies import tip_reply
-from bot.errors import ChannelGoneError, PlatformError
+from bot.errors import ChannelGoneError, PlatformError, StorageError
 from bot.knowledge.model import KnowledgeBase, Tip
 from bot.tips.clock import Clock
 from bot.tips.deck import draw, fit
-from bot.tips.models import ChannelKey, ClaimStatus, PlannedPost, Subscription
-from bot.tips.ports import DeckStore, DueQueue, PostLedger
+from bot.tips.models import ChannelKey, Claim, ClaimStatus, PlannedPost, Subscription
+from bot.tips.ports import DUE_BATCH, DeckStore, DueQueue, PostLedger
 from bot.tips.schedule import latest_fire, next_fire
 from bot.tips.zones import load_zone
 
 log = logging.getLogger(__name__)
 
-# A claim's holder must finish sending within the lease; platform senders give up on a call
-# well before this, so a live holder never loses its claim to another process.
+# A claim's holder must finish sending within the lease, or another process may take the post
+# over. Platform senders retry rate limits and server errors themselves, which can add up to
+# minutes, so the scheduler abandons a send after SEND_TIMEOUT, well inside the lease.
 LEASE = timedelta(minutes=10)
+SEND_TIMEOUT = timedelta(minutes=8)
+# How long stopping the scheduler waits for a post already on its way, so it can be recorded.
+SHUTDOWN_GRACE = timedelta(seconds=10)
 # A post that keeps failing with a platform error is tried this many times, then given up for
 # that day (the channel keeps its subscription and tries again at the next fire time).
 MAX_ATTEMPTS = 5
@@ -51,7 +64,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"  # missed by more than the grace period
     PAUSED = "paused"  # the channel is gone or the bot was removed
     NO_TIPS = "no tips"  # the knowledge base has no tips to post
-    ERROR = "error"  # a bug or a storage failure; logged with its traceback
+    ERROR = "error"  # a bug or a storage failure; logged, and tried again on the next run
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,13 @@ class RunReport:
         return any(result.outcome in bad for result in self.results)
 
 
+def _describe(exc: Exception, send_timeout: timedelta) -> str:
+    """A failed send in a few words, for the log and the ledger."""
+    if isinstance(exc, TimeoutError) and not str(exc):
+        return f"no answer within {send_timeout.total_seconds():g} s"
+    return str(exc) or type(exc).__name__
+
+
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying a failed post again: doubling, with a ceiling."""
     doubled: timedelta = RETRY_FIRST * (2 ** max(attempts - 1, 0))
@@ -106,7 +126,12 @@ class Scheduler:
         lease: timedelta = LEASE,
         max_attempts: int = MAX_ATTEMPTS,
         poll: timedelta = POLL,
+        send_timeout: timedelta = SEND_TIMEOUT,
+        shutdown_grace: timedelta = SHUTDOWN_GRACE,
+        batch: int = DUE_BATCH,
     ) -> None:
+        if send_timeout >= lease:
+            raise ValueError("send_timeout must be shorter than the lease")
         self._queue = queue
         self._decks = decks
         self._ledger = ledger
@@ -117,42 +142,65 @@ class Scheduler:
         self._lease = lease
         self._max_attempts = max_attempts
         self._poll = poll
+        self._send_timeout = send_timeout
+        self._shutdown_grace = shutdown_grace
+        self._batch = batch
+        # Posts that went out but could not be marked sent yet (the database failed).
+        self._unrecorded: list[Claim] = []
 
     async def run_due(self, at: datetime | None = None) -> RunReport:
         """Post every tip due at ``at`` (default: now) and return what happened.
 
         ``at`` decides what is due and what is too late; leases and retry times always use
-        the clock, so a run for a past moment can't take over a live process's claim.
+        the clock, so a run for a past moment can't take over a live process's claim. Due
+        subscriptions are read in batches in due order. A storage failure ends the run early
+        (the database is unavailable; the rest stay due for the next run) and raises
+        ``StorageError`` when posts that went out earlier still can't be recorded.
         """
         moment = self._clock.now() if at is None else at
         report = RunReport(moment)
-        for subscription in await self._queue.due(moment, self._senders.keys()):
-            try:
-                result = await self._fire(subscription, moment)
-            except Exception as exc:
-                log.exception("daily tips: %s failed; it will be tried again", subscription.key)
-                result = Result(subscription.key, Outcome.ERROR, str(exc))
-            report.results.append(result)
-        return report
+        await self._record_unrecorded()
+        after: Subscription | None = None
+        while True:
+            batch = await self._queue.due(moment, self._senders.keys(), after, self._batch)
+            for subscription in batch:
+                try:
+                    result = await self._fire(subscription, moment)
+                except StorageError as exc:
+                    log.error("daily tips: %s; stopping this run, the rest stay due", exc)
+                    report.results.append(Result(subscription.key, Outcome.ERROR, str(exc)))
+                    return report
+                except Exception as exc:
+                    log.exception("daily tips: %s failed; it will be tried again", subscription.key)
+                    result = Result(subscription.key, Outcome.ERROR, str(exc))
+                report.results.append(result)
+            if len(batch) < self._batch:
+                return report
+            after = batch[-1]
 
     async def run_forever(self) -> None:
         """Post due tips, then sleep until the next fire time (at most ``POLL``); never returns.
 
-        A failed run is logged and retried on the next wake-up; only cancellation stops it.
+        Any failure is logged and the loop carries on after the next sleep; only cancellation
+        stops it, and a post in flight then gets ``shutdown_grace`` to finish and be recorded.
         """
         log.info("daily tips: scheduler started for %s", ", ".join(sorted(self._senders)))
         while True:
-            upcoming: datetime | None = None
+            wake: datetime | None = None
             try:
                 await self.run_due()
                 upcoming = await self._queue.next_fire_after(
                     self._clock.now(), self._senders.keys()
                 )
+                now = self._clock.now()
+                wake = now + self._poll if upcoming is None else min(upcoming, now + self._poll)
             except Exception:
                 log.exception("daily tips: a scheduler run failed; trying again shortly")
-            now = self._clock.now()
-            wake = now + self._poll if upcoming is None else min(upcoming, now + self._poll)
-            await self._clock.sleep_until(wake)
+            try:
+                await self._clock.sleep_until(wake or self._clock.now() + self._poll)
+            except Exception:  # a broken clock must not spin the loop or end it
+                log.exception("daily tips: the scheduler could not sleep; waiting %s", self._poll)
+                await asyncio.sleep(self._poll.total_seconds())
 
     async def _fire(self, subscription: Subscription, moment: datetime) -> Result:
         key = subscription.key
@@ -165,12 +213,9 @@ class Scheduler:
         fire = latest_fire(moment, subscription.at, zone, subscription.days)
         following = next_fire(moment, subscription.at, zone, subscription.days).at
 
-        async def move_on() -> None:
-            await self._queue.advance(key, subscription.next_fire, following)
-
         late = moment - fire.at
         if late > self._grace:
-            await move_on()
+            await self._move_on(subscription, following)
             hours = late.total_seconds() / 3600
             detail = (
                 f"missed {fire.day} by {hours:.1f} h (grace {self._grace_hours}); "
@@ -181,7 +226,7 @@ class Scheduler:
 
         tips = {tip.id: tip for tip in self._knowledge.tips}
         if not tips:
-            await move_on()
+            await self._move_on(subscription, following)
             log.warning("daily tips: nothing posted to %s: the knowledge base has no tips", key)
             return Result(key, Outcome.NO_TIPS)
         deck = fit(await self._decks.load_deck(key), tips.keys(), key)
@@ -193,20 +238,42 @@ class Scheduler:
         if claim.status is ClaimStatus.BUSY:
             return Result(key, Outcome.BUSY, f"{fire.day} is claimed elsewhere or waiting to retry")
         if claim.status is ClaimStatus.DONE:
-            await move_on()
+            await self._move_on(subscription, following)
             return Result(key, Outcome.ALREADY_POSTED, str(fire.day))
         if claim.status is ClaimStatus.GAVE_UP:
-            await move_on()
+            await self._move_on(subscription, following)
             log.warning(
                 "daily tips: gave up on %s for %s after %d tries", key, fire.day, claim.attempts
             )
             return Result(key, Outcome.GAVE_UP, f"{fire.day} after {claim.attempts} tries")
 
-        # A retried claim posts the tip recorded when it was first claimed, if it still exists.
-        tip: Tip = tips.get(claim.tip_id or "", tips[tip_id])
+        # A retried claim posts the tip recorded when it was first claimed. If that tip has
+        # left the knowledge base since, the tip drawn now stands in, and the deck moves past
+        # it too (optimistically), so it doesn't come up again tomorrow.
+        tip = tips.get(claim.tip_id or "")
+        if tip is None:
+            tip = tips[tip_id]
+            await self._decks.save_deck(key, drawn)
+        delivery = asyncio.ensure_future(self._deliver(claim, tip, subscription, following))
+        try:
+            return await asyncio.shield(delivery)
+        except asyncio.CancelledError:
+            await self._let_finish(delivery, key)
+            raise
+
+    async def _move_on(self, subscription: Subscription, following: datetime) -> None:
+        """Set the next fire time, unless the subscription changed since it was read."""
+        await self._queue.advance(subscription.key, subscription.next_fire, following)
+
+    async def _deliver(
+        self, claim: Claim, tip: Tip, subscription: Subscription, following: datetime
+    ) -> Result:
+        """Send a claimed post and record what happened: sent, to retry, or channel gone."""
+        key, day = claim.key, claim.day
         reply = replace(tip_reply(tip, self._knowledge), public=True)
         try:
-            await self._senders[key.platform].post(key.channel, reply)
+            async with asyncio.timeout(self._send_timeout.total_seconds()):
+                await self._senders[key.platform].post(key.channel, reply)
         except ChannelGoneError as exc:
             reason = str(exc) or "the channel is gone or the bot was removed from it"
             await self._ledger.drop(claim)
@@ -214,25 +281,68 @@ class Scheduler:
             log.warning("daily tips: paused %s: %s", key, reason)
             return Result(key, Outcome.PAUSED, reason)
         except Exception as exc:
+            error = _describe(exc, self._send_timeout)
             retry_at = self._clock.now() + retry_delay(claim.attempts)
-            await self._ledger.retry_later(claim, retry_at, str(exc) or type(exc).__name__)
-            if isinstance(exc, PlatformError):
+            await self._ledger.retry_later(claim, retry_at, error)
+            if isinstance(exc, PlatformError | TimeoutError):
                 log.warning(
                     "daily tips: posting to %s failed (try %d), will retry: %s",
                     key,
                     claim.attempts,
-                    exc,
+                    error,
                 )
             else:
                 log.exception(
                     "daily tips: posting to %s failed (try %d), will retry", key, claim.attempts
                 )
-            return Result(key, Outcome.RETRYING, f"try {claim.attempts}: {exc}")
-        if not await self._ledger.mark_sent(claim, self._clock.now()):
-            log.warning("daily tips: %s for %s was posted after its claim lapsed", key, fire.day)
-        await move_on()
-        log.info("daily tips: posted %s to %s for %s", tip.id, key, fire.day)
-        return Result(key, Outcome.POSTED, f"{tip.id} for {fire.day}")
+            return Result(key, Outcome.RETRYING, f"try {claim.attempts}: {error}")
+        log.info("daily tips: posted %s to %s for %s", tip.id, key, day)
+        if not await self._record_sent(claim):
+            return Result(key, Outcome.POSTED, f"{tip.id} for {day} (not recorded yet)")
+        await self._move_on(subscription, following)
+        return Result(key, Outcome.POSTED, f"{tip.id} for {day}")
+
+    async def _record_sent(self, claim: Claim) -> bool:
+        """Mark a post that went out as sent; if the database fails, keep it to record later."""
+        try:
+            if not await self._ledger.mark_sent(claim, self._clock.now()):
+                log.warning(
+                    "daily tips: %s for %s was posted after its claim lapsed", claim.key, claim.day
+                )
+        except StorageError as exc:
+            self._unrecorded.append(claim)
+            log.error(
+                "daily tips: posted to %s for %s but could not record it (%s); recording it "
+                "before anything else is posted",
+                claim.key,
+                claim.day,
+                exc,
+            )
+            return False
+        return True
+
+    async def _record_unrecorded(self) -> None:
+        """Record the posts that went out while the database failed; raise if it still fails.
+
+        Until they are recorded nothing else is posted: their claims would lapse and be
+        posted again.
+        """
+        while self._unrecorded:
+            claim = self._unrecorded[0]
+            await self._ledger.mark_sent(claim, self._clock.now())
+            self._unrecorded.pop(0)
+            log.info("daily tips: recorded the post to %s for %s", claim.key, claim.day)
+
+    async def _let_finish(self, delivery: asyncio.Future[Result], key: ChannelKey) -> None:
+        """Stopping while a post is in flight: give it ``shutdown_grace`` to go out and be
+        recorded, so a restart doesn't send it again; past that, abandon it (its claim lapses
+        and the post is retried after a restart)."""
+        done, _ = await asyncio.wait({delivery}, timeout=self._shutdown_grace.total_seconds())
+        if done:
+            return
+        delivery.cancel()
+        await asyncio.wait({delivery})
+        log.warning("daily tips: stopped while posting to %s; it is retried after a restart", key)
 
     @property
     def _grace_hours(self) -> str:

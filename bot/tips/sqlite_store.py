@@ -1,10 +1,11 @@
 """The SQLite implementation of the daily-tips storage ports.
 
 The calls are synchronous sqlite3 on the event loop, on purpose: each method runs one or two
-short statements against a local, indexed file (finding the due channels among 10,000 takes
-a fraction of a millisecond, see ``benchmarks/tips_due.py``), which costs less than handing
-the work to a thread would. Waiting on another process's write lock is bounded by the busy
-timeout, and every write transaction here lasts well under a millisecond.
+short statements against a local, indexed file (a batch of due channels among 10,000 takes
+about a millisecond, see ``benchmarks/tips_due.py``), which costs less than handing the work
+to a thread would. Waiting on another process's write lock is bounded by the busy timeout
+(``bot.tips.database.BUSY_TIMEOUT_SECONDS``), and every write transaction here lasts well
+under a millisecond.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import sqlite3
 import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from bot.errors import StorageError
-from bot.tips.database import open_database
+from bot.tips.database import BUSY_TIMEOUT_SECONDS, open_database
 from bot.tips.models import (
     ChannelKey,
     Claim,
@@ -28,10 +30,16 @@ from bot.tips.models import (
     PlannedPost,
     Subscription,
 )
+from bot.tips.ports import DUE_BATCH
 
 _SUBSCRIPTION_COLUMNS = (
     "platform, channel, at, zone, days, next_fire, paused, pause_reason, updated_by, updated_at"
 )
+_THIS_CHANNEL = "platform = ? AND channel = ?"
+_THIS_POST = "platform = ? AND channel = ? AND day = ?"
+_THIS_CLAIM = f"{_THIS_POST} AND token = ?"
+# Before every (next_fire, platform, channel): where a walk through the due ones starts.
+_FIRST = (-1, "", "")
 
 
 def _seconds(moment: datetime) -> int:
@@ -42,19 +50,36 @@ def _moment(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+# A few hundred distinct values among any number of rows: parse each once.
+_wall_time = cache(time.fromisoformat)
+_DAYS = {days.value: days for days in Days}
+
+
 def _subscription(row: tuple[Any, ...]) -> Subscription:
     platform, channel, at, zone, days, next_fire, paused, reason, by, updated = row
     return Subscription(
         key=ChannelKey(platform, channel),
-        at=time.fromisoformat(at),
+        at=_wall_time(at),
         zone=zone,
-        days=Days(days),
+        days=_DAYS[days],
         next_fire=_moment(next_fire),
         paused=bool(paused),
         pause_reason=reason,
         updated_by=by,
         updated_at=_moment(updated),
     )
+
+
+def _channel(key: ChannelKey) -> tuple[str, str]:
+    return key.platform, key.channel
+
+
+def _post(key: ChannelKey, day: date) -> tuple[str, str, str]:
+    return key.platform, key.channel, day.isoformat()
+
+
+def _claim(claim: Claim) -> tuple[str, str, str, str | None]:
+    return (*_post(claim.key, claim.day), claim.token)
 
 
 class SqliteStore:
@@ -64,9 +89,9 @@ class SqliteStore:
         self._conn = conn
 
     @classmethod
-    def open(cls, url: str) -> SqliteStore:
+    def open(cls, url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> SqliteStore:
         """Open the database at ``url`` (a ``sqlite:///`` DATABASE_URL), migrating it."""
-        return cls(open_database(url))
+        return cls(open_database(url, busy_timeout=busy_timeout))
 
     def close(self) -> None:
         self._conn.close()
@@ -81,123 +106,148 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front so reads inside it stay true."""
+        """One write transaction, taking the write lock up front so reads inside it stay true.
+
+        Whatever goes wrong, even the COMMIT, the transaction is closed, so the connection
+        stays usable for the next call.
+        """
         with self._guard(action) as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+
+    def _rows(self, action: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with self._guard(action) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _row(self, action: str, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        with self._guard(action) as conn:
+            row: tuple[Any, ...] | None = conn.execute(sql, params).fetchone()
+            return row
+
+    def _change(self, action: str, sql: str, params: tuple[Any, ...]) -> bool:
+        """Run one write statement; True when it changed a row."""
+        with self._guard(action) as conn:
+            return conn.execute(sql, params).rowcount > 0
 
     # --- SubscriptionStore ---
 
     async def get(self, key: ChannelKey) -> Subscription | None:
-        with self._guard("read a subscription") as conn:
-            row = conn.execute(
-                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
-                "WHERE platform = ? AND channel = ?",
-                (key.platform, key.channel),
-            ).fetchone()
+        row = self._row(
+            "read a subscription",
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE {_THIS_CHANNEL}",
+            _channel(key),
+        )
         return None if row is None else _subscription(row)
 
     async def save(self, subscription: Subscription) -> None:
         sub = subscription
-        with self._guard("save a subscription") as conn:
-            conn.execute(
-                f"INSERT INTO subscriptions ({_SUBSCRIPTION_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (platform, channel) DO UPDATE SET at = excluded.at, "
-                "zone = excluded.zone, days = excluded.days, next_fire = excluded.next_fire, "
-                "paused = excluded.paused, pause_reason = excluded.pause_reason, "
-                "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                (
-                    sub.key.platform,
-                    sub.key.channel,
-                    sub.at.strftime("%H:%M"),
-                    sub.zone,
-                    sub.days.value,
-                    _seconds(sub.next_fire),
-                    int(sub.paused),
-                    sub.pause_reason,
-                    sub.updated_by,
-                    _seconds(sub.updated_at),
-                ),
-            )
+        self._change(
+            "save a subscription",
+            f"INSERT INTO subscriptions ({_SUBSCRIPTION_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, channel) DO UPDATE SET at = excluded.at, "
+            "zone = excluded.zone, days = excluded.days, next_fire = excluded.next_fire, "
+            "paused = excluded.paused, pause_reason = excluded.pause_reason, "
+            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (
+                *_channel(sub.key),
+                sub.at.strftime("%H:%M"),
+                sub.zone,
+                sub.days.value,
+                _seconds(sub.next_fire),
+                int(sub.paused),
+                sub.pause_reason,
+                sub.updated_by,
+                _seconds(sub.updated_at),
+            ),
+        )
 
     async def delete(self, key: ChannelKey) -> bool:
-        with self._guard("delete a subscription") as conn:
-            cursor = conn.execute(
-                "DELETE FROM subscriptions WHERE platform = ? AND channel = ?",
-                (key.platform, key.channel),
-            )
-        return cursor.rowcount > 0
+        return self._change(
+            "delete a subscription",
+            f"DELETE FROM subscriptions WHERE {_THIS_CHANNEL}",
+            _channel(key),
+        )
 
     async def all(self) -> list[Subscription]:
-        with self._guard("list subscriptions") as conn:
-            rows = conn.execute(
-                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY platform, channel"
-            ).fetchall()
+        rows = self._rows(
+            "list subscriptions",
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY platform, channel",
+            (),
+        )
         return [_subscription(row) for row in rows]
 
     # --- DueQueue ---
 
-    async def due(self, now: datetime, platforms: Collection[str]) -> list[Subscription]:
+    async def due(
+        self,
+        now: datetime,
+        platforms: Collection[str],
+        after: Subscription | None = None,
+        limit: int = DUE_BATCH,
+    ) -> list[Subscription]:
         names = sorted(set(platforms))
-        if not names:
+        if not names or limit <= 0:
             return []
+        start = _FIRST if after is None else (_seconds(after.next_fire), *_channel(after.key))
         marks = ", ".join("?" for _ in names)
-        with self._guard("find due subscriptions") as conn:
-            rows = conn.execute(
-                f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
-                f"WHERE paused = 0 AND next_fire <= ? AND platform IN ({marks}) "
-                "ORDER BY next_fire",
-                (_seconds(now), *names),
-            ).fetchall()
+        # The plain "next_fire >= ?" lets the index range start at the cursor; the row value
+        # comparison then skips what the previous batch already returned at that instant.
+        rows = self._rows(
+            "find due subscriptions",
+            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
+            f"WHERE paused = 0 AND platform IN ({marks}) AND next_fire <= ? "
+            "AND next_fire >= ? AND (next_fire, platform, channel) > (?, ?, ?) "
+            "ORDER BY next_fire, platform, channel LIMIT ?",
+            (*names, _seconds(now), start[0], *start, limit),
+        )
         return [_subscription(row) for row in rows]
 
     async def next_fire_after(self, now: datetime, platforms: Collection[str]) -> datetime | None:
         found: list[int] = []
-        with self._guard("find the next fire time") as conn:
-            for name in sorted(set(platforms)):
-                # ORDER BY ... LIMIT 1 is a single index seek per platform.
-                row = conn.execute(
-                    "SELECT next_fire FROM subscriptions "
-                    "WHERE paused = 0 AND platform = ? AND next_fire > ? "
-                    "ORDER BY next_fire LIMIT 1",
-                    (name, _seconds(now)),
-                ).fetchone()
-                if row is not None:
-                    found.append(row[0])
+        for name in sorted(set(platforms)):
+            # ORDER BY ... LIMIT 1 is a single index seek per platform.
+            row = self._row(
+                "find the next fire time",
+                "SELECT next_fire FROM subscriptions "
+                "WHERE paused = 0 AND platform = ? AND next_fire > ? "
+                "ORDER BY next_fire LIMIT 1",
+                (name, _seconds(now)),
+            )
+            if row is not None:
+                found.append(row[0])
         return _moment(min(found)) if found else None
 
     async def advance(self, key: ChannelKey, seen: datetime, next_fire: datetime) -> bool:
-        with self._guard("advance a subscription") as conn:
-            cursor = conn.execute(
-                "UPDATE subscriptions SET next_fire = ? "
-                "WHERE platform = ? AND channel = ? AND next_fire = ? AND paused = 0",
-                (_seconds(next_fire), key.platform, key.channel, _seconds(seen)),
-            )
-        return cursor.rowcount > 0
+        return self._change(
+            "advance a subscription",
+            f"UPDATE subscriptions SET next_fire = ? "
+            f"WHERE {_THIS_CHANNEL} AND next_fire = ? AND paused = 0",
+            (_seconds(next_fire), *_channel(key), _seconds(seen)),
+        )
 
     async def pause(self, key: ChannelKey, reason: str, now: datetime) -> None:
-        with self._guard("pause a subscription") as conn:
-            conn.execute(
-                "UPDATE subscriptions SET paused = 1, pause_reason = ?, updated_at = ? "
-                "WHERE platform = ? AND channel = ?",
-                (reason, _seconds(now), key.platform, key.channel),
-            )
+        self._change(
+            "pause a subscription",
+            f"UPDATE subscriptions SET paused = 1, pause_reason = ?, updated_at = ? "
+            f"WHERE {_THIS_CHANNEL}",
+            (reason, _seconds(now), *_channel(key)),
+        )
 
     # --- DeckStore ---
 
     async def load_deck(self, key: ChannelKey) -> Deck | None:
-        with self._guard("read a deck") as conn:
-            row = conn.execute(
-                "SELECT tip_order, position, cycle, version FROM decks "
-                "WHERE platform = ? AND channel = ?",
-                (key.platform, key.channel),
-            ).fetchone()
+        row = self._row(
+            "read a deck",
+            f"SELECT tip_order, position, cycle, version FROM decks WHERE {_THIS_CHANNEL}",
+            _channel(key),
+        )
         if row is None:
             return None
         order, position, cycle, version = row
@@ -215,13 +265,13 @@ class SqliteStore:
             cursor = conn.execute(
                 "INSERT OR IGNORE INTO decks (platform, channel, tip_order, position, cycle, "
                 "version) VALUES (?, ?, ?, ?, ?, 1)",
-                (key.platform, key.channel, *values),
+                (*_channel(key), *values),
             )
         else:
             cursor = conn.execute(
                 "UPDATE decks SET tip_order = ?, position = ?, cycle = ?, version = version + 1 "
-                "WHERE platform = ? AND channel = ? AND version = ?",
-                (*values, key.platform, key.channel, deck.version),
+                f"WHERE {_THIS_CHANNEL} AND version = ?",
+                (*values, *_channel(key), deck.version),
             )
         return cursor.rowcount > 0
 
@@ -231,11 +281,10 @@ class SqliteStore:
         self, post: PlannedPost, deck: Deck, now: datetime, lease: timedelta, max_attempts: int
     ) -> Claim:
         key, day = post.key, post.day
-        where = (key.platform, key.channel, day.isoformat())
+        where = _post(key, day)
         with self._transaction("claim a post") as conn:
             row = conn.execute(
-                "SELECT status, tip_id, attempts, lease_until FROM posts "
-                "WHERE platform = ? AND channel = ? AND day = ?",
+                f"SELECT status, tip_id, attempts, lease_until FROM posts WHERE {_THIS_POST}",
                 where,
             ).fetchone()
             token = uuid.uuid4().hex
@@ -258,42 +307,41 @@ class SqliteStore:
             if attempts >= max_attempts:
                 conn.execute(
                     "UPDATE posts SET status = 'failed', token = NULL, lease_until = NULL "
-                    "WHERE platform = ? AND channel = ? AND day = ?",
+                    f"WHERE {_THIS_POST}",
                     where,
                 )
                 return Claim(ClaimStatus.GAVE_UP, key, day, tip_id, None, attempts)
             conn.execute(
                 "UPDATE posts SET token = ?, lease_until = ?, claimed_at = ?, "
-                "attempts = attempts + 1 WHERE platform = ? AND channel = ? AND day = ?",
+                f"attempts = attempts + 1 WHERE {_THIS_POST}",
                 (token, lease_until, now_s, *where),
             )
             return Claim(ClaimStatus.CLAIMED, key, day, tip_id, token, attempts + 1)
 
     async def mark_sent(self, claim: Claim, now: datetime) -> bool:
-        with self._guard("mark a post sent") as conn:
-            cursor = conn.execute(
-                "UPDATE posts SET status = 'sent', sent_at = ?, token = NULL, lease_until = NULL "
-                "WHERE platform = ? AND channel = ? AND day = ? AND token = ? "
-                "AND status = 'pending'",
-                (_seconds(now), *_claim_key(claim), claim.token),
-            )
-        return cursor.rowcount > 0
+        return self._change(
+            "mark a post sent",
+            "UPDATE posts SET status = 'sent', sent_at = ?, token = NULL, lease_until = NULL "
+            f"WHERE {_THIS_CLAIM} AND status = 'pending'",
+            (_seconds(now), *_claim(claim)),
+        )
 
     async def retry_later(self, claim: Claim, retry_at: datetime, error: str) -> None:
-        with self._guard("release a post for retry") as conn:
-            conn.execute(
-                "UPDATE posts SET token = NULL, lease_until = ?, last_error = ? "
-                "WHERE platform = ? AND channel = ? AND day = ? AND token = ?",
-                (_seconds(retry_at), error[:500], *_claim_key(claim), claim.token),
-            )
+        self._change(
+            "release a post for retry",
+            f"UPDATE posts SET token = NULL, lease_until = ?, last_error = ? WHERE {_THIS_CLAIM}",
+            (_seconds(retry_at), error[:500], *_claim(claim)),
+        )
 
     async def drop(self, claim: Claim) -> None:
-        with self._guard("drop a post") as conn:
-            conn.execute(
-                "DELETE FROM posts WHERE platform = ? AND channel = ? AND day = ? AND token = ?",
-                (*_claim_key(claim), claim.token),
-            )
+        self._change("drop a post", f"DELETE FROM posts WHERE {_THIS_CLAIM}", _claim(claim))
 
+    # --- PostHistory ---
 
-def _claim_key(claim: Claim) -> tuple[str, str, str]:
-    return claim.key.platform, claim.key.channel, claim.day.isoformat()
+    async def posted(self, key: ChannelKey, day: date) -> bool:
+        row = self._row(
+            "read the posts ledger",
+            f"SELECT 1 FROM posts WHERE {_THIS_POST} AND status IN ('sent', 'failed')",
+            _post(key, day),
+        )
+        return row is not None

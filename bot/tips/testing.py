@@ -1,4 +1,5 @@
-"""Test doubles for the daily-tips ports: a controllable clock and a recording channel sender.
+"""Test doubles for the daily-tips ports: a controllable clock and channel senders that
+record posts or hold them in flight.
 
 Tests (and the adapters' end-to-end tests) use these; production code never imports this module.
 """
@@ -85,4 +86,28 @@ class RecordingSender:
             error = self.fail(channel)
             if error is not None:
                 raise error
+        self.posts.append((channel, reply))
+
+
+class HeldSender:
+    """A ``ChannelSender`` whose posts stay in flight until the test sets ``release``.
+
+    ``started`` is set when a post begins; ``cancelled`` counts posts cut off while held.
+    Never released, it stands for a platform call that hangs, or a process that dies mid-post.
+    """
+
+    def __init__(self, platform: str = "slack") -> None:
+        self.platform = platform
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+        self.posts: list[tuple[str, Reply]] = []
+        self.cancelled = 0
+
+    async def post(self, channel: str, reply: Reply) -> None:
+        self.started.set()
+        try:
+            await self.release.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
         self.posts.append((channel, reply))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,11 +13,15 @@ import pytest
 from bot.cli import main
 from bot.commands.tips import parse_moment, send_due, subscription_table
 from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
-from bot.settings import Settings
+from bot.settings import Secret, Settings
 from bot.tips.models import ChannelKey, Days, Subscription
 from bot.tips.schedule import next_fire
+from bot.tips.scheduler import Outcome
+from bot.tips.senders import build_senders
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock, RecordingSender
+from tests.adapters.discord import fake_discord
+from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
 
 MONDAY_8AM = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 SETTING_VARS = ("SLACK_BOT_TOKEN", "DISCORD_TOKEN", "DATABASE_URL", "MLCAREER_TIPS_GRACE_HOURS")
@@ -28,12 +33,20 @@ def tiny_knowledge() -> KnowledgeBase:
     return KnowledgeBase(entries=(entry,), tips=tips, vocabulary=Vocabulary())
 
 
-async def subscribe(url: str, channel: str, at: time, zone: str, days: Days = Days.DAILY) -> None:
+async def subscribe(
+    url: str,
+    channel: str,
+    at: time = time(9, 0),
+    zone: str = "UTC",
+    days: Days = Days.DAILY,
+    platform: str = "slack",
+) -> None:
+    """Save a subscription as ``tips on`` would have on Monday at 08:00."""
     store = SqliteStore.open(url)
     try:
         await store.save(
             Subscription(
-                key=ChannelKey("slack", channel),
+                key=ChannelKey(platform, channel),
                 at=at,
                 zone=zone,
                 days=days,
@@ -57,7 +70,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 async def test_send_due_twice_for_the_same_moment_posts_once(tmp_path: Path) -> None:
     """Cron may run send-due twice for one moment; the second run posts nothing."""
     url = f"sqlite:///{tmp_path / 'tips.db'}"
-    await subscribe(url, "C1", time(9, 0), "UTC")
+    await subscribe(url, "C1")
     await subscribe(url, "C2", time(11, 0), "Europe/Berlin")  # 09:00 UTC in June
     await subscribe(url, "C3", time(10, 0), "UTC")  # not due yet
     settings = Settings(database_url=url)
@@ -148,3 +161,54 @@ def test_at_must_be_an_iso_date_time(clean_env: Path, capsys: pytest.CaptureFixt
 )
 def test_at_without_an_offset_is_utc(text: str, expected: datetime) -> None:
     assert parse_moment(text) == expected
+
+
+async def test_send_due_posts_once_on_every_configured_platform_through_their_senders(
+    tmp_path: Path,
+) -> None:
+    """Both tokens set: one run posts on Slack (chat.postMessage) and Discord (POST
+    /channels/{id}/messages) through the real senders; the same moment again posts nothing."""
+    url = f"sqlite:///{tmp_path / 'tips.db'}"
+    await subscribe(url, "C0TIPS")
+    await subscribe(url, fake_discord.CHANNEL_ID, platform="discord")
+    slack, discord = FakeSlack(), fake_discord.FakeDiscord()
+    await slack.start()
+    await discord.start()
+    try:
+        settings = Settings(
+            database_url=url,
+            slack_bot_token=Secret(BOT_TOKEN),
+            slack_api_url=slack.api_url,
+            discord_token=Secret(fake_discord.TOKEN),
+            discord_api_url=discord.api_url,
+        )
+        at = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
+        reports = []
+        for _ in range(2):
+            async with build_senders(settings) as senders:
+                assert set(senders) == {"slack", "discord"}
+                reports.append(
+                    await send_due(settings, tiny_knowledge(), senders, at, FakeClock(at))
+                )
+        assert reports[0].count(Outcome.POSTED) == 2
+        assert reports[1].results == []
+        assert [s.channel for s in slack.sent("chat.postMessage")] == ["C0TIPS"]
+        paths = [r.path for r in discord.where("message")]
+        assert paths == [f"/channels/{fake_discord.CHANNEL_ID}/messages"]
+    finally:
+        await slack.stop()
+        await discord.close()
+
+
+def test_the_default_database_is_created_in_the_working_folder_in_wal_mode(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without DATABASE_URL, the first command that needs it creates ./mlcareer.db (WAL)."""
+    assert Settings().database_url == "sqlite:///mlcareer.db"
+    assert main(["--env-file", str(clean_env / "none.env"), "tips", "list"]) == 0
+    assert (clean_env / "mlcareer.db").is_file()
+    conn = sqlite3.connect(clean_env / "mlcareer.db")
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.ports import ChannelSender
 from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
 from bot.tips.commands import TipsService
+from bot.tips.models import ChannelKey, Days, Subscription
+from bot.tips.schedule import next_fire
 from bot.tips.scheduler import Scheduler
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock, RecordingSender
@@ -19,6 +22,7 @@ from bot.tips.testing import FakeClock, RecordingSender
 # Monday 3 June 2024, 08:00 UTC: a weekday well away from any daylight-saving change.
 START = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 SECTIONS = ("skills", "salary", "education")
+KEY = ChannelKey("slack", "C1")  # the channel most tests subscribe
 
 
 def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
@@ -44,6 +48,32 @@ def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
         for n in range(tip_count)
     )
     return KnowledgeBase(entries=entries, tips=tips, vocabulary=Vocabulary())
+
+
+async def subscribe(
+    store: SqliteStore,
+    now: datetime,
+    key: ChannelKey = KEY,
+    at: time = time(9, 0),
+    zone: str = "UTC",
+    days: Days = Days.DAILY,
+) -> Subscription:
+    """Save a subscription the way ``tips on`` does: next fire computed from ``now``."""
+    subscription = Subscription(
+        key=key,
+        at=at,
+        zone=zone,
+        days=days,
+        next_fire=next_fire(now, at, ZoneInfo(zone), days).at,
+        updated_by="U-admin",
+        updated_at=now,
+    )
+    await store.save(subscription)
+    return subscription
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -107,4 +137,6 @@ def make_scheduler(
 
 @pytest.fixture
 def service(store: SqliteStore, knowledge: KnowledgeBase, clock: FakeClock) -> TipsService:
-    return TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
+    return TipsService(
+        subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -14,8 +16,11 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey, Days
+from bot.tips.scheduler import Outcome
 from bot.tips.sqlite_store import SqliteStore
-from bot.tips.testing import FakeClock
+from bot.tips.testing import FakeClock, RecordingSender
+
+from .conftest import SchedulerFactory, small_knowledge
 
 KEY = ChannelKey("slack", "C1")
 
@@ -207,7 +212,9 @@ async def test_tips_now_works_without_a_subscription_and_with_no_tips(
     store: SqliteStore, clock: FakeClock, knowledge: KnowledgeBase
 ) -> None:
     empty = KnowledgeBase(entries=knowledge.entries, tips=(), vocabulary=knowledge.vocabulary)
-    service = TipsService(subscriptions=store, decks=store, knowledge=empty, clock=clock)
+    service = TipsService(
+        subscriptions=store, decks=store, history=store, knowledge=empty, clock=clock
+    )
     reply = await service.handle(admin(), "now")
     assert reply.title == "No tips yet"
     assert "no tips" in (await service.handle(admin(), "on")).plain_text()
@@ -235,3 +242,73 @@ async def test_the_router_hands_tips_commands_to_the_service(
     clock.advance(timedelta(days=1))
     refused = await router.handle(member("tips off", platform="discord", channel="7"))
     assert "Manage Channels" in refused.body
+
+
+@pytest.mark.parametrize(
+    ("commands", "announced"),
+    [
+        # Off and on again later the same day: today's tip is already out.
+        (("off", "on 17:00"), "Next tip: Tuesday 4 June 2024, 17:00 UTC"),
+        # A new time later the same day.
+        (("on 18:30",), "Next tip: Tuesday 4 June 2024, 18:30 UTC"),
+        # A new zone whose 09:00 is still to come on the same local date (15:00 CEST).
+        (("on America/New_York",), "Next tip: Tuesday 4 June 2024, 09:00 EDT"),
+    ],
+)
+async def test_a_changed_schedule_after_todays_tip_starts_tomorrow(
+    service: TipsService,
+    store: SqliteStore,
+    make_scheduler: SchedulerFactory,
+    slack: RecordingSender,
+    clock: FakeClock,
+    commands: tuple[str, ...],
+    announced: str,
+) -> None:
+    """One tip a day: a change after today's post announces (and keeps) tomorrow's time."""
+    await service.handle(admin(), "on 09:00")
+    scheduler = make_scheduler()
+    clock.set(datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
+    await scheduler.run_due()
+    assert len(slack.posts) == 1
+    clock.set(datetime(2024, 6, 3, 10, 0, tzinfo=UTC))
+    for command in commands:
+        reply = await service.handle(admin(), command)
+    assert announced in reply.body
+    assert announced in (await service.handle(member(), "status")).body
+    for hour in range(10, 24):
+        clock.set(datetime(2024, 6, 3, hour, 0, tzinfo=UTC))
+        await scheduler.run_due()
+    assert len(slack.posts) == 1
+    stored = await store.get(KEY)
+    assert stored is not None
+    clock.set(stored.next_fire)
+    assert (await scheduler.run_due()).count(Outcome.POSTED) == 1
+
+
+async def test_on_again_the_same_day_before_the_tip_keeps_today(
+    service: TipsService, clock: FakeClock
+) -> None:
+    """Nothing posted yet today: off and on again still announces today's time."""
+    await service.handle(admin(), "on 09:00")
+    await service.handle(admin(), "off")
+    reply = await service.handle(admin(), "on 11:00")
+    assert "Next tip: Monday 3 June 2024, 11:00 UTC" in reply.body
+
+
+async def test_status_counts_tips_left_as_the_deck_grows_and_shrinks(
+    service: TipsService, store: SqliteStore, clock: FakeClock
+) -> None:
+    """Tips added to the knowledge base join the deck before anything repeats; removed
+    ones drop out of the count."""
+    posted = {(await service.handle(admin(), "now")).entry_id for _ in range(3)}
+
+    def status_with(knowledge: KnowledgeBase) -> Awaitable[Reply]:
+        changed = TipsService(
+            subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
+        )
+        return changed.handle(member(), "status")
+
+    assert "6 of 9 tips left" in (await status_with(small_knowledge(9))).body
+    full = small_knowledge(9)
+    fewer = replace(full, tips=tuple(t for t in full.tips if t.id in posted or t.id == "tip-08"))
+    assert "1 of 4 tips left" in (await status_with(fewer)).body

@@ -104,3 +104,16 @@ def test_sqlite_errors_never_escape_as_sqlite3_errors(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(StorageError, match="tips database"):
         open_database(f"sqlite:///{folder}")
+
+
+def test_a_locked_database_is_waited_for_five_seconds_by_default(tmp_path: Path) -> None:
+    """SQLite's busy timeout is set, so a write waits for another process's lock a while
+    instead of failing at once with "database is locked"."""
+    conn = open_database(f"sqlite:///{tmp_path / 'tips.db'}")
+    quick = open_database(f"sqlite:///{tmp_path / 'tips.db'}", busy_timeout=0.25)
+    try:
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert quick.execute("PRAGMA busy_timeout").fetchone()[0] == 250
+    finally:
+        conn.close()
+        quick.close()

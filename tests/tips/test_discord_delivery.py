@@ -1,73 +1,40 @@
 """The whole path on Discord: subscribe with /mlcareer tips on, then the tip arrives.
 
 Drives the real discord.py client (DiscordRunner and its sender) against the fake Discord
-that the Discord adapter's tests start on 127.0.0.1, with the tips service and scheduler on a
-real SQLite file and a fake clock.
+that the Discord adapter's tests start on 127.0.0.1, with daily tips wired as ``mlcareer run``
+wires them (see ``delivery.wired``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
-from bot.core.router import Router
-from bot.core.services import Services
-from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import KnowledgeBase, Tip
-from bot.matching.matcher import Matcher
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey
-from bot.tips.scheduler import Outcome, Scheduler
-from bot.tips.sqlite_store import SqliteStore
-from bot.tips.testing import FakeClock
+from bot.tips.scheduler import Outcome
 from tests.adapters.discord import fake_discord as fake
-from tests.adapters.discord.harness import DiscordHarness, plain_text
+from tests.adapters.discord.fake_discord import Received
+from tests.adapters.discord.harness import DiscordHarness, command_payload, plain_text, texts
 
-START = datetime(2024, 6, 3, 5, 0, tzinfo=UTC)  # 07:00 in Berlin, a Monday
+from .delivery import NINE_IN_BERLIN, Wired, wired
 
-
-def knowledge_with_tips() -> KnowledgeBase:
-    """The shipped knowledge base, with a few test tips of its own (no copy of the article)."""
-    shipped = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
-    tips = tuple(
-        Tip(f"tip-test-{n}", section, f"Delivery test tip {n} about {section}.")
-        for n, section in enumerate(("skills", "salary", "education"))
-    )
-    return replace(shipped, tips=tips)
-
-
-@dataclass
-class Setup:
-    harness: DiscordHarness
-    store: SqliteStore
-    clock: FakeClock
-    scheduler: Scheduler
+Setup = Wired[DiscordHarness]
+EPHEMERAL = 64  # Discord's message flag for "only you can see this"
 
 
 @pytest.fixture
 async def setup(db_url: str) -> AsyncIterator[Setup]:
-    knowledge = knowledge_with_tips()
-    store = SqliteStore.open(db_url)
-    clock = FakeClock(START)
-    tips = TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
-    router = Router(Services(knowledge=knowledge, matcher=Matcher(knowledge), tips=tips))
-    async with DiscordHarness(router) as harness:
-        assert harness.runner is not None
-        scheduler = Scheduler(
-            queue=store,
-            decks=store,
-            ledger=store,
-            knowledge=knowledge,
-            senders={harness.runner.name: harness.runner.sender},
-            clock=clock,
-            grace=timedelta(hours=6),
-        )
-        yield Setup(harness, store, clock, scheduler)
-    store.close()
+    async with wired(db_url, DiscordHarness) as ready:
+        yield ready
+
+
+def messages_to(channel: str) -> Callable[[Received], bool]:
+    """Matches the bot's POST /channels/{channel}/messages calls."""
+    path = f"/channels/{channel}/messages"
+    return lambda r: r.kind == "message" and r.path == path
 
 
 async def test_subscribe_by_command_then_the_tip_arrives_in_the_channel(setup: Setup) -> None:
@@ -78,42 +45,58 @@ async def test_subscribe_by_command_then_the_tip_arrives_in_the_channel(setup: S
 
     fake_discord = setup.harness.fake
     before = len(fake_discord.received)
-    setup.clock.set(datetime(2024, 6, 3, 7, 0, tzinfo=UTC))
-    report = await setup.scheduler.run_due()
+    setup.clock.set(NINE_IN_BERLIN)
+    report = await setup.tips.scheduler.run_due()
     assert report.count(Outcome.POSTED) == 1
-    (posted,) = await fake_discord.wait_for(
-        lambda r: r.kind == "message" and r.path == f"/channels/{fake.CHANNEL_ID}/messages",
-        after=before,
-    )
+    (posted,) = await fake_discord.wait_for(messages_to(fake.CHANNEL_ID), after=before)
     text = plain_text(posted.message)
     assert "Delivery test tip" in text
     assert "/mlcareer " in text
 
-    again = await setup.scheduler.run_due(datetime(2024, 6, 3, 7, 30, tzinfo=UTC))
+    again = await setup.tips.scheduler.run_due(NINE_IN_BERLIN + timedelta(minutes=30))
     assert again.results == []
     messages = [r for r in fake_discord.received[before:] if r.kind == "message"]
     assert len(messages) == 1
 
 
+async def test_status_now_and_off_by_command(setup: Setup) -> None:
+    """Anyone reads the status in local time with the tips left; tips now is for the channel."""
+    harness = setup.harness
+    await harness.command("tips on 09:00 Europe/Berlin weekdays", moderator=True)
+    status = await harness.command("tips status")
+    assert any("Next tip: Monday 3 June 2024, 09:00 CEST" in text for text in status)
+    assert any("3 of 3 tips left" in text for text in status)
+
+    now = await harness.interact(command_payload("tips now", moderator=True))
+    assert not now[0].body["data"].get("flags", 0) & EPHEMERAL
+    assert any("Delivery test tip" in text for text in texts(now))
+    assert any("2 of 3 tips left" in text for text in await harness.command("tips status"))
+
+    off = await harness.command("tips off", moderator=True)
+    assert any("Daily tips are off in this channel" in text for text in off)
+    setup.clock.set(NINE_IN_BERLIN)
+    assert (await setup.tips.scheduler.run_due()).results == []
+
+
 async def test_a_member_without_manage_channels_is_refused(setup: Setup) -> None:
-    replies = await setup.harness.command("tips on 09:00", moderator=False)
-    assert any("Manage Channels" in text for text in replies)
+    for action in ("tips on 09:00", "tips off", "tips now"):
+        replies = await setup.harness.command(action, moderator=False)
+        assert any("Manage Channels" in text for text in replies)
     assert await setup.store.all() == []
 
 
-async def test_a_channel_discord_no_longer_has_is_paused(setup: Setup) -> None:
-    """Discord answers 404 for the channel: the subscription is paused, not retried."""
+@pytest.mark.parametrize(
+    ("channel", "status"), [(fake.GONE_CHANNEL_ID, "404"), (fake.FORBIDDEN_CHANNEL_ID, "403")]
+)
+async def test_a_channel_discord_refuses_is_paused_not_retried(
+    setup: Setup, channel: str, status: str
+) -> None:
+    """Discord answers 404 (channel gone) or 403 (bot removed): paused, and not tried again."""
     await setup.harness.command("tips on 09:00 Europe/Berlin", moderator=True)
     (subscription,) = await setup.store.all()
-    gone = replace(subscription, key=ChannelKey("discord", fake.GONE_CHANNEL_ID))
+    moved = replace(subscription, key=ChannelKey("discord", channel))
     await setup.store.delete(subscription.key)
-    await setup.store.save(gone)
-    setup.clock.set(datetime(2024, 6, 3, 7, 0, tzinfo=UTC))
-    report = await setup.scheduler.run_due()
-    assert report.count(Outcome.PAUSED) == 1
-    stored = await setup.store.get(gone.key)
-    assert stored is not None
-    assert stored.paused is True
-    assert "404" in (stored.pause_reason or "")
-    later = await setup.scheduler.run_due(datetime(2024, 6, 4, 7, 0, tzinfo=UTC))
-    assert later.results == []
+    await setup.store.save(moved)
+    await setup.check_paused(moved.key, status)
+    attempts = [r for r in setup.harness.fake.received if messages_to(channel)(r)]
+    assert len(attempts) == 1

@@ -4,49 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.core.reply import Reply, ReplyKind
 from bot.errors import ChannelGoneError, PlatformError
-from bot.tips.models import ChannelKey, Days, Subscription
-from bot.tips.schedule import next_fire
-from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, retry_delay
+from bot.knowledge.model import KnowledgeBase
+from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost
+from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, RunReport, Scheduler, retry_delay
 from bot.tips.sqlite_store import SqliteStore
-from bot.tips.testing import FakeClock, RecordingSender
+from bot.tips.testing import FakeClock, HeldSender, RecordingSender
 
-from .conftest import START, SchedulerFactory, small_knowledge
+from .conftest import START, SchedulerFactory, small_knowledge, subscribe, utc
 
 KEY = ChannelKey("slack", "C1")
-
-
-async def subscribe(
-    store: SqliteStore,
-    now: datetime,
-    key: ChannelKey = KEY,
-    at: time = time(9, 0),
-    zone: str = "UTC",
-    days: Days = Days.DAILY,
-) -> Subscription:
-    """Save a subscription the way ``tips on`` does: next fire computed from ``now``."""
-    subscription = Subscription(
-        key=key,
-        at=at,
-        zone=zone,
-        days=days,
-        next_fire=next_fire(now, at, ZoneInfo(zone), days).at,
-        updated_by="U-admin",
-        updated_at=now,
-    )
-    await store.save(subscription)
-    return subscription
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 async def test_a_due_tip_is_posted_once_as_a_public_tip_reply(
@@ -187,19 +162,13 @@ async def test_restart_between_claim_and_send_posts_once(
     """A process that dies after claiming leaves the post to the next run, once its lease ends."""
     first_store = SqliteStore.open(db_url)
     await subscribe(first_store, clock.now())
-    hang = asyncio.Event()
-
-    class HangingSender:
-        platform = "slack"
-
-        async def post(self, channel: str, reply: Reply) -> None:
-            hang.set()
-            await asyncio.Event().wait()  # the process dies while the request is in flight
-
-    crashed = make_scheduler(on=first_store, senders={"slack": HangingSender()})
+    hanging = HeldSender()  # never released: the process dies while the request is out
+    crashed = make_scheduler(
+        on=first_store, senders={"slack": hanging}, shutdown_grace=timedelta(0)
+    )
     clock.set(utc(2024, 6, 3, 9, 0))
     run = asyncio.create_task(crashed.run_due())
-    await hang.wait()
+    await hanging.started.wait()
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run
@@ -218,22 +187,61 @@ async def test_restart_between_claim_and_send_posts_once(
     restarted_store.close()
 
 
-async def test_two_schedulers_on_one_database_post_once(
-    db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
+def test_two_schedulers_in_two_threads_on_one_database_post_once(
+    db_url: str, knowledge: KnowledgeBase
 ) -> None:
-    """Two processes (two connections) running at the same moment produce one post per channel."""
-    stores = [SqliteStore.open(db_url), SqliteStore.open(db_url)]
-    for n in range(5):
-        await subscribe(stores[0], clock.now(), key=ChannelKey("slack", f"C{n}"))
-    sender = RecordingSender("slack")
-    schedulers = [make_scheduler(on=s, senders={"slack": sender}) for s in stores]
-    clock.set(utc(2024, 6, 3, 9, 0))
-    reports = await asyncio.gather(*(s.run_due() for s in schedulers))
-    reports += await asyncio.gather(*(s.run_due() for s in schedulers))
-    assert sorted(channel for channel, _ in sender.posts) == [f"C{n}" for n in range(5)]
-    assert sum(r.count(Outcome.POSTED) for r in reports) == 5
-    for store in stores:
-        store.close()
+    """Two schedulers, each on its own thread, event loop and connection to the same file,
+    released at the same instant over 120 due channels: every channel gets exactly one tip."""
+    channels = [f"C{n:03d}" for n in range(120)]
+    setup = SqliteStore.open(db_url)
+    for channel in channels:
+        asyncio.run(subscribe(setup, START, key=ChannelKey("slack", channel)))
+    setup.close()
+    posts: list[str] = []  # list.append is atomic, so both threads may share it
+    start_together = threading.Barrier(2)
+    reports: list[RunReport] = []
+    errors: list[BaseException] = []
+
+    class SharedSender:
+        platform = "slack"
+
+        async def post(self, channel: str, reply: Reply) -> None:
+            await asyncio.sleep(0.001)  # a network round trip, for the other thread to overlap
+            posts.append(channel)
+
+    async def one_process() -> None:
+        store = SqliteStore.open(db_url)
+        try:
+            scheduler = Scheduler(
+                queue=store,
+                decks=store,
+                ledger=store,
+                knowledge=knowledge,
+                senders={"slack": SharedSender()},
+                clock=FakeClock(utc(2024, 6, 3, 9, 0)),
+                grace=timedelta(hours=6),
+            )
+            start_together.wait(timeout=10)
+            for _ in range(3):
+                reports.append(await scheduler.run_due())
+        finally:
+            store.close()
+
+    def thread_main() -> None:
+        try:
+            asyncio.run(one_process())
+        except BaseException as exc:  # handed to the test thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=thread_main) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(posts) == channels
+    assert sum(report.count(Outcome.POSTED) for report in reports) == len(channels)
+    assert not any(report.count(Outcome.ERROR) for report in reports)
 
 
 async def test_a_tip_missed_within_the_grace_period_is_posted_late(
@@ -436,3 +444,56 @@ def test_start_is_a_monday() -> None:
     """The fixtures' start moment is a Monday 08:00 UTC, which the tests above rely on."""
     assert START.weekday() == 0
     assert START.hour == 8
+
+
+async def test_a_backlog_is_worked_through_in_batches_each_channel_once(
+    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+) -> None:
+    """Read two at a time, seven due channels are each looked at once in one run, in due
+    order; one another process is sending is left busy rather than read again and again."""
+    for n in range(7):
+        await subscribe(store, clock.now(), key=ChannelKey("slack", f"C{n}"), at=time(8, 50 + n))
+    clock.set(utc(2024, 6, 3, 9, 0))
+    elsewhere = PlannedPost(ChannelKey("slack", "C3"), date(2024, 6, 3), "tip-00", clock.now())
+    held = await store.claim(elsewhere, Deck(("tip-00",)), clock.now(), timedelta(minutes=10), 5)
+    assert held.status is ClaimStatus.CLAIMED
+    report = await make_scheduler(batch=2).run_due()
+    assert [(r.key.channel, r.outcome) for r in report.results] == [
+        ("C0", Outcome.POSTED),
+        ("C1", Outcome.POSTED),
+        ("C2", Outcome.POSTED),
+        ("C3", Outcome.BUSY),
+        ("C4", Outcome.POSTED),
+        ("C5", Outcome.POSTED),
+        ("C6", Outcome.POSTED),
+    ]
+    assert [channel for channel, _ in slack.posts] == ["C0", "C1", "C2", "C4", "C5", "C6"]
+
+
+async def test_a_retried_post_whose_tip_was_removed_posts_another_without_repeating_it(
+    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+) -> None:
+    """The first try fails; before the retry its tip leaves the knowledge base. The retry
+    posts the next tip instead, and that one doesn't come back the day after."""
+    await subscribe(store, clock.now())
+    full = small_knowledge(5)
+    failures = [PlatformError("rate limited")]
+    sender = RecordingSender("slack", fail=lambda _: failures.pop() if failures else None)
+    clock.set(utc(2024, 6, 3, 9, 0))
+    first = await make_scheduler(tips=full, senders={"slack": sender}).run_due()
+    assert first.count(Outcome.RETRYING) == 1
+    deck = await store.load_deck(KEY)
+    assert deck is not None
+    assert deck.position == 1
+    recorded = deck.order[0]  # the tip the failed claim recorded for today
+    fewer = replace(full, tips=tuple(t for t in full.tips if t.id != recorded))
+    clock.advance(retry_delay(1))
+    assert (await make_scheduler(tips=fewer, senders={"slack": sender}).run_due()).count(
+        Outcome.POSTED
+    ) == 1
+    clock.set(utc(2024, 6, 4, 9, 0))
+    await make_scheduler(tips=fewer, senders={"slack": sender}).run_due()
+    posted = [reply.entry_id for _, reply in sender.posts]
+    assert len(posted) == 2
+    assert recorded not in posted
+    assert posted[0] != posted[1]

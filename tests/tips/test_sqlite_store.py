@@ -6,6 +6,9 @@ import sqlite3
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.errors import StorageError
 from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost, Subscription
 from bot.tips.sqlite_store import SqliteStore
 
@@ -178,3 +181,67 @@ async def test_drop_forgets_an_unsent_claim(store: SqliteStore) -> None:
     await store.drop(claim)
     again = await store.claim(post(), Deck(("tip-01",), 2, 0, version=1), NOW, LEASE, 5)
     assert (again.status, again.attempts) == (ClaimStatus.CLAIMED, 1)
+
+
+async def test_due_walks_a_backlog_in_batches_in_due_order(store: SqliteStore) -> None:
+    """Batch by batch, every due subscription comes once, by fire time then channel, even
+    those left due; two due at the same instant are not lost at a batch boundary."""
+    fires = {"a": 3, "b": 1, "c": 1, "d": 2, "e": 1, "f": 0, "g": 4}
+    for channel, minutes in fires.items():
+        await store.save(
+            subscription(ChannelKey("slack", channel), NOW + timedelta(minutes=minutes))
+        )
+    await store.save(subscription(ChannelKey("discord", "x"), NOW + timedelta(minutes=1)))
+    await store.save(subscription(ChannelKey("slack", "late"), NOW + timedelta(minutes=9)))
+    moment = NOW + timedelta(minutes=5)
+    walked: list[str] = []
+    batches: list[int] = []
+    after = None
+    while True:
+        batch = await store.due(moment, ["slack", "discord"], after, limit=3)
+        batches.append(len(batch))
+        walked.extend(str(sub.key) for sub in batch)
+        if len(batch) < 3:
+            break
+        after = batch[-1]
+    assert walked == [
+        "slack:f",
+        "discord:x",
+        "slack:b",
+        "slack:c",
+        "slack:e",
+        "slack:d",
+        "slack:a",
+        "slack:g",
+    ]
+    assert batches == [3, 3, 2]
+
+
+async def test_posted_is_true_once_a_date_is_sent_or_given_up(store: SqliteStore) -> None:
+    """A pending claim doesn't count (it may still go out at a new time); sent does."""
+    day = date(2024, 6, 3)
+    assert await store.posted(KEY, day) is False
+    claim = await store.claim(post(), Deck(("tip-01",), 1), NOW, LEASE, 5)
+    assert await store.posted(KEY, day) is False
+    await store.mark_sent(claim, NOW)
+    assert await store.posted(KEY, day) is True
+    assert await store.posted(KEY, date(2024, 6, 4)) is False
+    assert await store.posted(ChannelKey("discord", "C1"), day) is False
+
+
+async def test_a_claim_that_fails_half_way_is_rolled_back_deck_and_all(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    """The deck write and the post row go together: when the insert fails, neither is kept,
+    and the connection is ready for the next claim."""
+    other = sqlite3.connect(tmp_path / "tips.db", isolation_level=None)
+    other.execute(
+        "CREATE TRIGGER no_posts BEFORE INSERT ON posts BEGIN SELECT RAISE(ABORT, 'x'); END"
+    )
+    with pytest.raises(StorageError, match="claim a post"):
+        await store.claim(post(), Deck(("tip-01",), 1), NOW, LEASE, 5)
+    other.execute("DROP TRIGGER no_posts")
+    other.close()
+    assert await store.load_deck(KEY) is None  # the deck write was rolled back too
+    claim = await store.claim(post(), Deck(("tip-01",), 1), NOW, LEASE, 5)
+    assert claim.status is ClaimStatus.CLAIMED
