@@ -32,6 +32,7 @@ from bot.core.router import Router
 from bot.core.services import TipsCommands, build_services
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
+from tests.adapters.slack.block_kit import problems
 from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, WAIT_SECONDS, FakeSlack, Sent
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
@@ -166,6 +167,7 @@ class SlackHarness:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.fake.stop()
+        assert self.fake.rejected == [], "Slack would refuse these messages"
 
     # --- the tiny API shared scenario tests use ---------------------------------------
 
@@ -215,6 +217,7 @@ class SlackHarness:
             answer = await self.post_form(form)
             assert answer.status == 200, answer
             if answer.body:
+                assert problems(answer.json()) == [], answer.body
                 return [Sent("ack", answer.json(), form["channel_id"])]
         await self.fake.wait_until(lambda: len(self.fake.outbox) > before)
         return self.fake.outbox[before:]
