@@ -24,9 +24,10 @@ from bot.adapters.slack.checks import Mode, check_settings
 from bot.adapters.slack.client import build_client
 from bot.adapters.slack.dedupe import Deduplicator
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
+from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.retry import Sleep
 from bot.adapters.slack.sender import NETWORK_ERRORS, Responder, SlackSender
-from bot.adapters.slack.server import EVENTS_PATH, build_web_app
+from bot.adapters.slack.server import build_web_app
 from bot.adapters.slack.shares import ShareStore
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
