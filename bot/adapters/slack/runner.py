@@ -14,7 +14,6 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.app import build_app
@@ -24,30 +23,18 @@ from bot.adapters.slack.checks import Mode, check_settings
 from bot.adapters.slack.client import build_client
 from bot.adapters.slack.dedupe import Deduplicator
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
+from bot.adapters.slack.login import sign_in, socket_url
 from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.retry import Sleep
-from bot.adapters.slack.sender import NETWORK_ERRORS, Responder, SlackSender
+from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.server import build_web_app
 from bot.adapters.slack.shares import ShareStore
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
-from bot.errors import PlatformError, SettingsError
+from bot.errors import PlatformError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-# Slack error codes that mean the token itself is wrong, not that Slack is unwell.
-_BAD_TOKEN = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-        "invalid_token",
-    }
-)
 
 
 class SlackRunner:
@@ -86,7 +73,7 @@ class SlackRunner:
         async with aiohttp.ClientSession() as session:
             self.client.session = session
             try:
-                self.bot_user_id = await self._identify()
+                self.bot_user_id = await sign_in(self.client)
                 app = self._build_app(mode)
                 if mode is Mode.SOCKET:
                     await self._serve_socket_mode(app)
@@ -117,28 +104,6 @@ class SlackRunner:
             events=Deduplicator(self.clock),
         )
 
-    async def _identify(self) -> str:
-        """Check the bot token with auth.test; the bot's user id, to know its own messages."""
-        try:
-            response = await self.client.auth_test()
-        except SlackApiError as exc:
-            code = str(exc.response.get("error") or "")
-            if code in _BAD_TOKEN:
-                raise SettingsError(
-                    f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy the current Bot User "
-                    "OAuth Token from your app's OAuth & Permissions page (reinstall the app "
-                    "if it was revoked)."
-                ) from None
-            raise PlatformError(f"Slack auth.test failed: {code or exc}") from exc
-        except (SlackClientError, *NETWORK_ERRORS) as exc:
-            raise PlatformError(
-                f"cannot reach the Slack Web API at {self.client.base_url} "
-                f"({type(exc).__name__}); check the network or SLACK_API_URL"
-            ) from exc
-        user_id = response.get("user_id")
-        log.info("Slack: signed in as %s in team %s", response.get("user"), response.get("team"))
-        return str(user_id or "")
-
     async def _serve_socket_mode(self, app: AsyncApp) -> None:
         token = self.settings.slack_app_token
         assert token is not None  # check_settings chose Socket Mode because it is set
@@ -149,33 +114,13 @@ class SlackRunner:
             logger=logging.getLogger("bot.adapters.slack.socket_mode"),
         )
         try:
-            handler.client.wss_uri = await self._open_socket_url(token.reveal())
+            handler.client.wss_uri = await socket_url(self.client, token.reveal())
             await handler.connect_async()  # type: ignore[no-untyped-call]
             self.ready.set()
             log.info("Slack: connected in Socket Mode")
             await asyncio.Future()  # serve until cancelled
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
-
-    async def _open_socket_url(self, app_token: str) -> str:
-        """apps.connections.open, so a bad app token stops the start with a clear line
-        (the SDK would otherwise retry it forever)."""
-        try:
-            response = await self.client.apps_connections_open(app_token=app_token)
-        except SlackApiError as exc:
-            code = str(exc.response.get("error") or "")
-            if code in _BAD_TOKEN:
-                raise SettingsError(
-                    f"SLACK_APP_TOKEN was refused by Slack ({code}): create an app-level token "
-                    "with the connections:write scope under Basic Information > App-Level "
-                    "Tokens, and turn Socket Mode on."
-                ) from None
-            raise PlatformError(f"Slack apps.connections.open failed: {code or exc}") from exc
-        except (SlackClientError, *NETWORK_ERRORS) as exc:
-            raise PlatformError(
-                f"cannot open a Socket Mode connection ({type(exc).__name__})"
-            ) from exc
-        return str(response["url"])
 
     async def _serve_http(self, app: AsyncApp) -> None:
         runner = web.AppRunner(build_web_app(app), access_log=None, handle_signals=False)

@@ -9,12 +9,10 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.adapters.slack import payloads
@@ -53,14 +51,6 @@ def signed(body: str, content_type: str) -> dict[str, str]:
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": signature or "",
     }
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    yield slack
-    await slack.stop()
 
 
 async def wait_healthy(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,14 +13,6 @@ from bot.errors import PlatformError, SettingsError
 from bot.settings import Secret, Settings
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    yield slack
-    await slack.stop()
 
 
 def runner(sleep: FakeSleep | None = None, **changes: object) -> SlackRunner:
