@@ -21,7 +21,7 @@ from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
 from bot.adapters.slack.checks import Mode, check_settings
 from bot.adapters.slack.client import build_client
-from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.dedupe import REMEMBER_ENTRIES, REMEMBER_SECONDS, Deduplicator
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
 from bot.adapters.slack.login import sign_in, socket_url
 from bot.adapters.slack.manifest import EVENTS_PATH
@@ -91,7 +91,7 @@ class SlackRunner:
             responder=Responder(self.client),
             admins=AdminCheck(self.client, self.settings.admins, self.clock),
             shares=ShareStore(self.clock),
-            messages=Deduplicator(self.clock),
+            messages=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
             background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
@@ -101,7 +101,7 @@ class SlackRunner:
             deps,
             self.client,
             signing_secret=secret.reveal() if secret and mode is Mode.HTTP else None,
-            events=Deduplicator(self.clock),
+            events=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
         )
 
     async def _serve_socket_mode(self, app: AsyncApp) -> None:

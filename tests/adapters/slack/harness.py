@@ -229,13 +229,16 @@ class SlackHarness:
         await self.fake.wait_until(lambda: len(self.fake.outbox) > before)
         return self.fake.outbox[before:]
 
-    async def deliver_event(self, body: dict[str, Any], *, retry: int = 0) -> HttpAnswer | None:
-        """Deliver an event the way the mode does; the HTTP answer in HTTP mode."""
+    async def deliver_event(
+        self, body: dict[str, Any], *, retry: int = 0, reason: str = "http_timeout"
+    ) -> HttpAnswer | None:
+        """Deliver an event the way the mode does; the HTTP answer in HTTP mode. ``retry``
+        above 0 marks a redelivery, with Slack's ``reason`` for it."""
         if self.socket_mode:
             envelope = await self.fake.send_envelope("events_api", body, retry_attempt=retry)
             await self.fake.ack_for(envelope)
             return None
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": reason}
         return await self.post_json(body, extra_headers=headers if retry else None)
 
     async def click(self, body: dict[str, Any]) -> None:

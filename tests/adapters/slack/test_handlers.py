@@ -249,6 +249,20 @@ async def test_a_delivery_marked_as_a_retry_is_skipped_in_http_mode(slack: Slack
     assert slack.posted() == []
 
 
+async def test_a_retry_after_the_bot_was_unreachable_is_answered_once(
+    slack: SlackHarness,
+) -> None:
+    """Slack could not connect the first time (the bot was restarting): the retry is the
+    first delivery the bot sees, so it is answered; later retries of it are not."""
+    body = payloads.event("app_mention", "Ev0WHILEDOWN", ts="1700009999.000002")
+    await slack.deliver_event(body, retry=1, reason="connection_failed")
+    await slack.fake.wait_until(lambda: len(slack.posted()) == 1)
+    await slack.deliver_event(body, retry=2, reason="connection_failed")
+    await slack.deliver_event(body, retry=3, reason="http_timeout")
+    await slack.settle()
+    assert len(slack.posted()) == 1
+
+
 async def test_the_same_event_id_delivered_twice_is_answered_once(slack: SlackHarness) -> None:
     body = payloads.load("message_im")
     await slack.event_messages(body)
