@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+from dataclasses import dataclass, field
 
 import pytest
 
 from bot.adapters.slack.runner import SlackRunner
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import PlatformError, SettingsError
 from bot.settings import Secret, Settings
+from tests.adapters.slack import payloads
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep
+from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep, SlackHarness, eventually
 
 
 def runner(sleep: FakeSleep | None = None, **changes: object) -> SlackRunner:
@@ -74,3 +79,36 @@ async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) 
         slack = runner(slack_api_url=fake.api_url, slack_port=port)
         with pytest.raises(PlatformError, match=f"cannot listen on port {port}"):
             await slack.run()
+
+
+@dataclass
+class GatedTips:
+    """A TipsCommands double whose answer waits until the test opens ``gate``."""
+
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handle(self, request: Request, args: str) -> Reply:
+        await self.gate.wait()
+        return Reply(kind=ReplyKind.NOTICE, title="Daily tips", body="Finished late.")
+
+
+async def test_shutdown_lets_an_answer_still_in_flight_finish_and_be_sent() -> None:
+    """Stopping the bot waits for answers already acknowledged, with the connection pool
+    still open, so nothing a person asked for is dropped by a restart."""
+    tips = GatedTips()
+    slack = SlackHarness(tips=tips, ack_budget=0)
+    await slack.start()
+    try:
+        assert slack.runner is not None
+        assert slack._task is not None
+        form = payloads.command("tips status", response_url=slack.fake.response_url("late"))
+        acknowledged = await slack.post_form(form)
+        assert (acknowledged.status, acknowledged.body) == (200, "")
+        slack._task.cancel()
+        await eventually(lambda: not slack.runner.ready.is_set())  # now draining
+        tips.gate.set()
+        await asyncio.gather(slack._task, return_exceptions=True)
+        [late] = slack.fake.sent("response_url")
+        assert "Finished late." in late.text
+    finally:
+        await slack.stop()
