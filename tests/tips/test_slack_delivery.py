@@ -7,7 +7,7 @@ SQLite file and a fake clock; and ``mlcareer tips send-due``'s Slack sender on i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.slack.sender import web_api_sender
+from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.errors import SettingsError
@@ -46,6 +47,24 @@ def knowledge_with_tips() -> KnowledgeBase:
     return replace(shipped, tips=tips)
 
 
+def scheduler_for(
+    store: SqliteStore,
+    knowledge: KnowledgeBase,
+    senders: Mapping[str, ChannelSender],
+    clock: FakeClock,
+) -> Scheduler:
+    """The daily-tip scheduler on one SQLite store, posting through ``senders``."""
+    return Scheduler(
+        queue=store,
+        decks=store,
+        ledger=store,
+        knowledge=knowledge,
+        senders=senders,
+        clock=clock,
+        grace=timedelta(hours=6),
+    )
+
+
 @dataclass
 class Setup:
     slack: SlackHarness
@@ -63,15 +82,7 @@ async def setup(db_url: str) -> AsyncIterator[Setup]:
     router = Router(Services(knowledge=knowledge, matcher=Matcher(knowledge), tips=tips))
     async with SlackHarness(router=router, slack_admins={"U0ASKER"}) as slack:
         assert slack.runner is not None
-        scheduler = Scheduler(
-            queue=store,
-            decks=store,
-            ledger=store,
-            knowledge=knowledge,
-            senders={slack.runner.name: slack.runner.sender},
-            clock=clock,
-            grace=timedelta(hours=6),
-        )
+        scheduler = scheduler_for(store, knowledge, {slack.runner.name: slack.runner.sender}, clock)
         yield Setup(slack, store, clock, scheduler)
     store.close()
 
@@ -136,15 +147,8 @@ async def test_send_due_posts_through_the_slack_web_api_sender(db_url: str) -> N
                     updated_at=monday,
                 )
             )
-            scheduler = Scheduler(
-                queue=store,
-                decks=store,
-                ledger=store,
-                knowledge=knowledge,
-                senders=senders,
-                clock=FakeClock(datetime(2024, 6, 3, 9, 0, tzinfo=UTC)),
-                grace=timedelta(hours=6),
-            )
+            clock = FakeClock(datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
+            scheduler = scheduler_for(store, knowledge, senders, clock)
             report = await scheduler.run_due()
             store.close()
         assert report.count(Outcome.POSTED) == 1

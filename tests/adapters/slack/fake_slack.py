@@ -146,7 +146,7 @@ class FakeSlack:
         self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0
     ) -> str:
         """Push an envelope (events_api, slash_commands, interactive) to the connected app."""
-        await self.wait_until(lambda: bool(self._sockets))
+        await self.wait_connected()
         envelope_id = f"env-{next(self._envelope_ids)}"
         envelope: dict[str, Any] = {
             "envelope_id": envelope_id,
@@ -159,6 +159,10 @@ class FakeSlack:
             envelope["retry_reason"] = "timeout" if retry_attempt else ""
         await self._sockets[-1].send_str(json.dumps(envelope))
         return envelope_id
+
+    async def wait_connected(self, seconds: float = WAIT_SECONDS) -> None:
+        """Wait (bounded) until an app has opened the Socket Mode websocket."""
+        await self.wait_until(lambda: bool(self._sockets), seconds)
 
     async def ack_for(self, envelope_id: str, seconds: float = WAIT_SECONDS) -> dict[str, Any]:
         """The app's acknowledgement of an envelope (its ``payload``, if any)."""

@@ -48,6 +48,19 @@ async def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECOND
         await asyncio.sleep(0.01)
 
 
+def signed_headers(
+    body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+) -> dict[str, str]:
+    """The headers of a request to /slack/events, signed the way Slack signs them."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature or "",
+    }
+
+
 @dataclass
 class FakeClock:
     """A monotonic clock the test moves by hand."""
@@ -268,12 +281,8 @@ class SlackHarness:
         """POST a request to /slack/events, signed the way Slack signs them."""
         assert self._http is not None
         assert self.runner is not None
-        stamp = str(int(time.time()) if timestamp is None else timestamp)
-        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
         headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature or "",
+            **signed_headers(body, content_type, timestamp=timestamp, secret=secret),
             **(extra_headers or {}),
         }
         url = f"http://127.0.0.1:{self.runner.http_port}/slack/events"
