@@ -7,15 +7,14 @@ SQLite file and a fake clock; and ``mlcareer tips send-due``'s Slack sender on i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.adapters.slack.sender import web_api_sender
-from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.errors import SettingsError
@@ -23,7 +22,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase, Tip
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR, Secret, Settings
-from bot.tips.commands import TipsService
+from bot.tips.daily import open_daily_tips
 from bot.tips.models import ChannelKey, Days, Subscription
 from bot.tips.schedule import next_fire
 from bot.tips.scheduler import Outcome, Scheduler
@@ -47,21 +46,15 @@ def knowledge_with_tips() -> KnowledgeBase:
     return replace(shipped, tips=tips)
 
 
-def scheduler_for(
-    store: SqliteStore,
-    knowledge: KnowledgeBase,
-    senders: Mapping[str, ChannelSender],
-    clock: FakeClock,
-) -> Scheduler:
-    """The daily-tip scheduler on one SQLite store, posting through ``senders``."""
-    return Scheduler(
-        queue=store,
-        decks=store,
-        ledger=store,
-        knowledge=knowledge,
-        senders=senders,
-        clock=clock,
-        grace=timedelta(hours=6),
+def subscription(channel: str, now: datetime) -> Subscription:
+    """Daily tips at 09:00 UTC in ``channel``, due next after ``now``."""
+    return Subscription(
+        key=ChannelKey("slack", channel),
+        at=time(9, 0),
+        zone="UTC",
+        days=Days.DAILY,
+        next_fire=next_fire(now, time(9, 0), ZoneInfo("UTC"), Days.DAILY).at,
+        updated_at=now,
     )
 
 
@@ -75,16 +68,20 @@ class Setup:
 
 @pytest.fixture
 async def setup(db_url: str) -> AsyncIterator[Setup]:
+    """The bot wired as ``mlcareer run`` wires it: daily tips opened on the runner's sender,
+    then handed to the router."""
     knowledge = knowledge_with_tips()
-    store = SqliteStore.open(db_url)
+    services = Services(knowledge=knowledge, matcher=Matcher(knowledge))
     clock = FakeClock(START)
-    tips = TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
-    router = Router(Services(knowledge=knowledge, matcher=Matcher(knowledge), tips=tips))
-    async with SlackHarness(router=router, slack_admins={"U0ASKER"}) as slack:
+    async with SlackHarness(router=Router(services), slack_admins={"U0ASKER"}) as slack:
         assert slack.runner is not None
-        scheduler = scheduler_for(store, knowledge, {slack.runner.name: slack.runner.sender}, clock)
-        yield Setup(slack, store, clock, scheduler)
-    store.close()
+        senders = {slack.runner.name: slack.runner.sender}
+        daily = open_daily_tips(Settings(database_url=db_url), knowledge, senders, clock)
+        services.tips = daily.commands
+        try:
+            yield Setup(slack, daily.store, clock, daily.scheduler)
+        finally:
+            daily.close()
 
 
 async def test_an_admin_subscribes_by_command_then_the_tip_arrives_in_the_channel(
@@ -131,26 +128,20 @@ async def test_send_due_posts_through_the_slack_web_api_sender(db_url: str) -> N
     fake = FakeSlack()
     await fake.start()
     try:
-        settings = Settings(slack_bot_token=Secret(BOT_TOKEN), slack_api_url=fake.api_url)
+        settings = Settings(
+            slack_bot_token=Secret(BOT_TOKEN), slack_api_url=fake.api_url, database_url=db_url
+        )
         async with build_senders(settings) as senders:
             assert set(senders) == {"slack"}
-            knowledge = knowledge_with_tips()
-            store = SqliteStore.open(db_url)
-            monday = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
-            await store.save(
-                Subscription(
-                    key=ChannelKey("slack", "C0TIPS"),
-                    at=time(9, 0),
-                    zone="UTC",
-                    days=Days.DAILY,
-                    next_fire=next_fire(monday, time(9, 0), ZoneInfo("UTC"), Days.DAILY).at,
-                    updated_at=monday,
-                )
-            )
             clock = FakeClock(datetime(2024, 6, 3, 9, 0, tzinfo=UTC))
-            scheduler = scheduler_for(store, knowledge, senders, clock)
-            report = await scheduler.run_due()
-            store.close()
+            daily = open_daily_tips(settings, knowledge_with_tips(), senders, clock)
+            try:
+                await daily.store.save(
+                    subscription("C0TIPS", datetime(2024, 6, 3, 8, 0, tzinfo=UTC))
+                )
+                report = await daily.scheduler.run_due()
+            finally:
+                daily.close()
         assert report.count(Outcome.POSTED) == 1
         assert [s.channel for s in fake.sent("chat.postMessage")] == ["C0TIPS"]
     finally:
