@@ -216,6 +216,11 @@ async def test_direct_message_is_answered_in_the_dm(slack: SlackHarness) -> None
     assert sent.text.startswith(await expected_title(slack, "do I need a degree?"))
 
 
+async def test_a_direct_message_with_a_file_attached_is_answered(slack: SlackHarness) -> None:
+    [sent] = await slack.event_messages(payloads.load("message_im_file_share"))
+    assert (sent.channel, sent.thread_ts) == ("D0ASKER", None)
+
+
 @pytest.mark.parametrize(
     "fixture", ["own_message", "bot_message", "message_changed", "channel_join"]
 )
