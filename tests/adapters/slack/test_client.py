@@ -15,6 +15,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.client import build_client
+from bot.errors import SettingsError
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
 from tests.adapters.slack.conftest import RecordingTips
@@ -76,3 +77,9 @@ def test_the_client_uses_slack_api_url_with_the_trailing_slash_the_sdk_needs() -
         slack_bot_token=Secret(BOT_TOKEN), slack_api_url="https://slack-gov.com/api"
     )
     assert build_client(settings).base_url == "https://slack-gov.com/api/"
+
+
+def test_a_malformed_slack_api_url_is_refused_not_replaced_by_slack_com() -> None:
+    settings = Settings(slack_bot_token=Secret(BOT_TOKEN), slack_api_url="slack-gov.com/api")
+    with pytest.raises(SettingsError, match="SLACK_API_URL must be an http"):
+        build_client(settings)
