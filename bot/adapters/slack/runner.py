@@ -36,10 +36,13 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+CONNECT_SECONDS = 30.0  # for the first Socket Mode connection; later ones are the SDK's job
+
 
 class SlackRunner:
     """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (all interfaces by
-    default); ``sleep`` and ``clock`` are injected so tests never wait on real time."""
+    default); ``sleep`` and ``clock`` are injected so tests never wait on real time;
+    ``connect_seconds`` bounds the first Socket Mode connection."""
 
     name = "slack"
 
@@ -52,12 +55,14 @@ class SlackRunner:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         ack_budget: float = ACK_BUDGET_SECONDS,
+        connect_seconds: float = CONNECT_SECONDS,
     ) -> None:
         self.settings = settings
         self.router = router
         self.host = host
         self.clock = clock
         self.ack_budget = ack_budget
+        self.connect_seconds = connect_seconds
         self.client = build_client(settings, sleep)
         self.slack_sender = SlackSender(self.client)
         self.sender: ChannelSender = self.slack_sender
@@ -115,7 +120,18 @@ class SlackRunner:
         )
         try:
             handler.client.wss_uri = await socket_url(self.client, token.reveal())
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            try:
+                # The SDK retries a failed first connection forever, with the same one-time
+                # URL; a start that cannot connect should say so and stop instead.
+                await asyncio.wait_for(
+                    handler.connect_async(),  # type: ignore[no-untyped-call]
+                    self.connect_seconds,
+                )
+            except TimeoutError:
+                raise PlatformError(
+                    f"cannot open the Socket Mode websocket within {self.connect_seconds:g} s: "
+                    "check the network, or a proxy or firewall between the bot and Slack"
+                ) from None
             self.ready.set()
             log.info("Slack: connected in Socket Mode")
             await asyncio.Future()  # serve until cancelled

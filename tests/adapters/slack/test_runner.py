@@ -71,6 +71,28 @@ async def test_unreachable_slack_is_a_platform_error_after_retries() -> None:
     assert len(sleep.calls) == 3  # retried with backoff before giving up
 
 
+async def test_a_socket_mode_websocket_that_cannot_be_opened_stops_the_start(
+    fake: FakeSlack,
+) -> None:
+    """apps.connections.open hands out a URL nobody answers at: the start fails with a clear
+    line once the (short, loopback) connect time is up, instead of retrying forever."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"ws://127.0.0.1:{probe.getsockname()[1]}/socket"
+    fake.script("apps.connections.open", 200, {"ok": True, "url": dead})
+    settings = Settings(
+        slack_bot_token=Secret("xoxb-test-token"),
+        slack_app_token=Secret("xapp-test-token"),
+        slack_api_url=fake.api_url,
+    )
+    slack = SlackRunner(
+        settings, Router(build_services(settings)), sleep=FakeSleep(), connect_seconds=0.2
+    )
+    with pytest.raises(PlatformError, match="cannot open the Socket Mode websocket"):
+        await slack.run()
+    assert not slack.ready.is_set()
+
+
 async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
