@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -30,14 +28,18 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.adapters.slack import payloads  # noqa: E402
-from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack  # noqa: E402
-from tests.adapters.slack.harness import SIGNING_SECRET  # noqa: E402
+from tests.adapters.slack.fake_slack import FakeSlack  # noqa: E402
+from tests.adapters.slack.harness import signed_headers  # noqa: E402
+from tests.adapters.slack.subprocess_bot import (  # noqa: E402
+    BotProcess,
+    bot_environment,
+    free_port,
+)
 
 QUESTIONS = (
     "skills",
@@ -57,24 +59,13 @@ QUESTIONS = (
 Signed = tuple[bytes, dict[str, str]]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def signed_commands(count: int, response_url: str) -> list[Signed]:
-    verifier = SignatureVerifier(SIGNING_SECRET)
-    stamp = str(int(time.time()))
+    stamp = int(time.time())
     requests: list[Signed] = []
     for number, text in enumerate(islice(cycle(QUESTIONS), count)):
         form = payloads.command(text, response_url=response_url, trigger_id=f"t{number}")
         body = urlencode(form)
-        headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body) or "",
-        }
+        headers = signed_headers(body, "application/x-www-form-urlencoded", timestamp=stamp)
         requests.append((body.encode(), headers))
     return requests
 
@@ -153,66 +144,33 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def wait_healthy(
-    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
-) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.returncode is not None:
-            raise SystemExit(f"mlcareer exited early with status {process.returncode}")
-        try:
-            async with session.get(url) as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        await asyncio.sleep(0.1)
-    raise SystemExit("mlcareer run slack --http did not become healthy within 60 s")
-
-
 async def main(args: argparse.Namespace) -> None:
     fake = FakeSlack()
     await fake.start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "MLCAREER_"))}
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=fake.api_url
-    )
-    command = [
-        sys.executable,
-        "-m",
-        "bot",
-        "--log-level",
-        "WARNING",
-        "run",
-        "slack",
-        "--http",
-        "--port",
-        str(port),
-    ]
+    command = ["--log-level", "WARNING", "run", "slack", "--http", "--port", str(port)]
     with tempfile.TemporaryDirectory() as empty:
-        process = await asyncio.create_subprocess_exec(*command, cwd=empty, env=env)
+        bot = await BotProcess(Path(empty), bot_environment(fake.api_url), *command).start()
+        assert bot.process is not None
         base = f"http://127.0.0.1:{port}"
         try:
             connector = aiohttp.TCPConnector(limit=args.concurrency)
             async with aiohttp.ClientSession(connector=connector) as session:
-                await wait_healthy(session, f"{base}/healthz", process)
+                await bot.wait_healthy(session, f"{base}/healthz")
                 url = f"{base}/slack/events"
                 warmup = signed_commands(args.warmup, fake.response_url())
                 await fire(session, url, warmup, args.concurrency)  # also opens the connections
                 requests = signed_commands(args.requests, fake.response_url())
-                cpu_before = cpu_seconds(process.pid)
+                cpu_before = cpu_seconds(bot.process.pid)
                 saturated = await fire(session, url, requests, args.concurrency)
-                cpu_after = cpu_seconds(process.pid)
+                cpu_after = cpu_seconds(bot.process.pid)
                 paced_requests = signed_commands(int(args.rate * args.seconds), fake.response_url())
                 paced = await fire_paced(session, url, paced_requests, args.concurrency, args.rate)
         finally:
-            if process.returncode is None:
-                process.send_signal(signal.SIGINT)
-            await process.wait()
+            await bot.stop()
             await fake.stop()
 
-    print(f"command: {' '.join(['mlcareer', *command[3:]])} (subprocess, loopback)")
+    print(f"command: {' '.join(['mlcareer', *command])} (subprocess, loopback)")
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load {load()}")
     print(f"up to {args.concurrency} signed /mlcareer slash commands in flight")
     top_rate, _ = report("saturated", *saturated)

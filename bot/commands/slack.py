@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
+from bot.adapters.slack.manifest import app_name, manifest_yaml, request_url
 from bot.settings import Settings
 
 
@@ -22,18 +24,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Print a Slack app manifest: paste it into https://api.slack.com/apps > "
         "Create New App > From a manifest. Socket Mode is on unless --request-url is given.",
     )
-    show.add_argument("--name", default="mlcareer", help="app and bot name (default: mlcareer)")
+    show.add_argument(
+        "--name",
+        default="mlcareer",
+        type=_checked(app_name),
+        help="app and bot name, 1 to 35 characters (default: mlcareer)",
+    )
     show.add_argument(
         "--request-url",
         metavar="URL",
-        help="HTTP mode: the public URL of /slack/events, e.g. https://bot.example.com/slack/events",
+        type=_checked(request_url),
+        help="HTTP mode: the public https:// URL of /slack/events, e.g. "
+        "https://bot.example.com/slack/events (a bare https://host gets /slack/events added)",
     )
     show.set_defaults(func=print_manifest)
 
 
 def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
     """Print the app manifest as YAML on stdout."""
-    from bot.adapters.slack.manifest import manifest_yaml
-
     sys.stdout.write(manifest_yaml(args.name, args.request_url))
     return 0
+
+
+def _checked(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse ``type`` that reports ``check``'s ValueError as the reason."""
+
+    def convert(text: str) -> str:
+        try:
+            return check(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert

@@ -34,3 +34,41 @@ def test_manifest_and_terminal_paths_never_import_slack_bolt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("flags", "reason"),
+    [
+        (["--name", "n" * 36], "1 to 35 characters"),
+        (["--request-url", "http://bot.example.com/slack/events"], "https://"),
+    ],
+)
+def test_manifest_command_refuses_what_slack_would_refuse(
+    capsys: pytest.CaptureFixture[str], flags: list[str], reason: str
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--env-file", "/nonexistent", "slack", "manifest", *flags])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert reason in err
+    assert "Traceback" not in err
+
+
+def test_manifest_command_completes_a_bare_host_to_the_events_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        main(
+            [
+                "--env-file",
+                "/nonexistent",
+                "slack",
+                "manifest",
+                "--request-url",
+                "https://bot.example.com",
+            ]
+        )
+        == 0
+    )
+    data = yaml.safe_load(capsys.readouterr().out)
+    assert data["features"]["slash_commands"][0]["url"] == "https://bot.example.com/slack/events"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -15,11 +15,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
-from bot.adapters.slack.dedupe import Deduplicator, retry_number
+from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.manifest import COMMAND
 
 bolt_log = logging.getLogger("bot.adapters.slack.bolt")
+
+# A handler finishing an interaction after its acknowledgement, and the bolt listener for it.
+Work = Callable[[Deps, Mapping[str, Any]], Coroutine[Any, Any, None]]
+Listener = Callable[[Ack, dict[str, Any]], Awaitable[None]]
 
 
 class _SameTokenWarning(logging.Filter):
@@ -61,10 +65,10 @@ def build_app(
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         if body.get("type") == "event_callback":
-            # Over HTTP a retry means Slack missed our quick 200, so the first delivery did
-            # arrive. Over Socket Mode a retry mostly follows a dropped connection, where the
-            # first delivery may never have arrived: there the event_id alone decides.
-            if req.mode == "http" and retry_number(req.headers) > 0:
+            # Over Socket Mode there are no retry headers (and a retry mostly follows a
+            # dropped connection, where the first delivery may never have arrived): there
+            # the event_id alone decides.
+            if req.mode == "http" and is_redelivery(req.headers):
                 return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
             if not events.first_time(str(body.get("event_id") or "")):
                 return BoltResponse(status=200, body="")
@@ -74,26 +78,22 @@ def build_app(
     async def command(ack: Ack, body: dict[str, Any]) -> None:
         await handlers.on_command(deps, body, ack)
 
-    async def mention(ack: Ack, event: dict[str, Any]) -> None:
-        await ack()
-        deps.background.spawn(handlers.on_mention(deps, event))
-
-    async def message(ack: Ack, event: dict[str, Any]) -> None:
-        await ack()
-        deps.background.spawn(handlers.on_message(deps, event))
-
-    async def topic_click(ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        deps.background.spawn(handlers.on_topic_click(deps, body))
-
-    async def share(ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        deps.background.spawn(handlers.on_share(deps, body))
-
     app.middleware(skip_redeliveries)
     app.command(COMMAND)(command)
-    app.event("app_mention")(mention)
-    app.event("message")(message)
-    app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(topic_click)
-    app.action(ACTION_SHARE)(share)
+    app.event("app_mention")(_after_ack(deps, handlers.on_mention, part="event"))
+    app.event("message")(_after_ack(deps, handlers.on_message, part="event"))
+    app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(_after_ack(deps, handlers.on_topic_click))
+    app.action(ACTION_SHARE)(_after_ack(deps, handlers.on_share))
     return app
+
+
+def _after_ack(deps: Deps, work: Work, *, part: str | None = None) -> Listener:
+    """A listener that acknowledges at once and finishes ``work`` in the background, on the
+    whole payload or on one ``part`` of it (the ``event`` of an event callback)."""
+
+    async def listener(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        payload = body.get(part) if part else body
+        deps.background.spawn(work(deps, payload if isinstance(payload, dict) else {}))
+
+    return listener

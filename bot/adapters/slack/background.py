@@ -10,24 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
 
 GRACE_SECONDS = 5.0
+
+T = TypeVar("T")
 
 
 class Background:
     """The set of answers still being worked on."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run ``work`` on the loop without waiting for it."""
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        """Run ``work`` on the loop, kept until it ends; the task, for whoever may wait."""
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
+        return task
 
     def __len__(self) -> int:
         return len(self._tasks)
@@ -43,7 +46,7 @@ class Background:
             log.warning("stopped %d unfinished Slack answer(s) at shutdown", len(pending))
             await asyncio.gather(*pending, return_exceptions=True)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             # Handlers catch their own failures; this is the last line of defence.

@@ -92,28 +92,25 @@ def render(
     """Render ``reply``; ``share_value`` adds a "Share in channel" button carrying that value,
     ``shared_by`` (a Slack user id) adds a line saying who shared it."""
     head: list[Block] = []
-    if reply.title:
+    if reply.title.strip():
         head.append(_header(reply.title))
     if shared_by:
         head.append(_context(f"Shared by <@{shared_by}>"))
-    if reply.notices:
-        notes = [escape(n) for n in reply.notices[:MAX_CONTEXT_ELEMENTS]]
-        head.append(_context(*(":information_source: " + n for n in notes)))
+    notices = [escape(n) for n in reply.notices if n.strip()][:MAX_CONTEXT_ELEMENTS]
+    if notices:
+        head.append(_context(*(":information_source: " + n for n in notices)))
 
     content, shortened = _content(reply)
 
     nav: list[Block] = []
-    links = 0
-    if reply.suggestions:
-        label = "" if reply.kind is ReplyKind.DID_YOU_MEAN else "Try one of these:"
-        rows = _button_rows(reply.suggestions, first_index=0)
-        if label:
-            nav.append(_context(label))
-        nav.extend(rows)
-        links = len(reply.suggestions[:MAX_BUTTONS])
-    if reply.related:
+    suggestions, related = _linkable(reply.suggestions), _linkable(reply.related)
+    if suggestions:
+        if reply.kind is not ReplyKind.DID_YOU_MEAN:  # there the title already asks
+            nav.append(_context("Try one of these:"))
+        nav.extend(_button_rows(suggestions, first_index=0))
+    if related:
         nav.append(_context("Related topics:"))
-        nav.extend(_button_rows(reply.related, first_index=links))
+        nav.extend(_button_rows(related, first_index=len(suggestions)))
 
     tail: list[Block] = []
     if reply.source:
@@ -122,11 +119,9 @@ def render(
         tail.append(_share_row(share_value))
 
     room = MAX_BLOCKS - len(head) - len(nav) - len(tail)
-    if len(content) > room:
-        content = content[: room - 1]
-        shortened = True
-    if shortened:
-        content.append(_context(_shortened_note(reply)))
+    if shortened or len(content) > room:
+        # The pointer to the full topic takes a block of its own, within the 50.
+        content = [*content[: room - 1], _context(_shortened_note(reply))]
     blocks = (*head, *content, *nav, *tail)
     return Message(text=fit(reply.plain_text(), MAX_FALLBACK_CHARS), blocks=blocks)
 
@@ -182,28 +177,35 @@ def _header(title: str) -> Block:
 
 def _context(*texts: str) -> Block:
     """A context line; callers pass text that is already escaped (or is our own markup)."""
-    elements = [{"type": "mrkdwn", "text": text[:MAX_SECTION_CHARS]} for text in texts]
+    elements = [
+        {"type": "mrkdwn", "text": text[: _safe_cut(text, MAX_SECTION_CHARS)]} for text in texts
+    ]
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
-def _button_rows(links: tuple[TopicLink, ...], first_index: int) -> list[Block]:
+def _button_rows(links: list[TopicLink], first_index: int) -> list[Block]:
     buttons = [
         {
             "type": "button",
             "action_id": f"{ACTION_TOPIC}:{first_index + number}",
             "text": {
                 "type": "plain_text",
-                "text": fit(link.label, MAX_BUTTON_CHARS),
+                "text": fit(link.label.strip() or link.topic, MAX_BUTTON_CHARS),
                 "emoji": True,
             },
             "value": link.topic[:MAX_VALUE_CHARS],
         }
-        for number, link in enumerate(links[:MAX_BUTTONS])
+        for number, link in enumerate(links)
     ]
     return [
         {"type": "actions", "elements": buttons[start : start + BUTTONS_PER_ROW]}
         for start in range(0, len(buttons), BUTTONS_PER_ROW)
     ]
+
+
+def _linkable(links: tuple[TopicLink, ...]) -> list[TopicLink]:
+    """The links that can be buttons (Slack refuses an empty button value), at most 25."""
+    return [link for link in links if link.topic.strip()][:MAX_BUTTONS]
 
 
 def _share_row(value: str) -> Block:

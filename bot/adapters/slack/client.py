@@ -9,7 +9,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.checks import api_url
 from bot.adapters.slack.retry import Sleep, retry_handlers
-from bot.errors import SettingsError
 from bot.settings import Settings
 
 TIMEOUT_SECONDS = 15
@@ -17,15 +16,12 @@ TIMEOUT_SECONDS = 15
 
 def build_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
     """A client for every Web API call the bot makes (its connection pool is attached while
-    the runner runs). Bad settings are reported when the runner starts, not here."""
-    try:
-        base_url = api_url(settings.slack_api_url)
-    except SettingsError:
-        base_url = "https://slack.com/api/"
+    the runner runs). A malformed SLACK_API_URL is a ``SettingsError`` here already, never a
+    quiet fall-back to slack.com; a missing token is reported when the runner starts."""
     token = settings.slack_bot_token.reveal() if settings.slack_bot_token else None
     return AsyncWebClient(
         token=token,
-        base_url=base_url,
+        base_url=api_url(settings.slack_api_url),
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(sleep),
         logger=logging.getLogger("bot.adapters.slack.web"),

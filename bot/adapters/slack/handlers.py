@@ -79,7 +79,8 @@ async def on_command(deps: Deps, form: Mapping[str, Any], ack: Ack) -> None:
     always is), else acknowledge at once and answer through the response_url."""
     try:
         request = translate.command_request(form)
-        pending = asyncio.ensure_future(answer(deps, request))
+        # Kept in the background set from the start, so shutdown waits for it either way.
+        pending = deps.background.spawn(answer(deps, request))
         try:
             reply = await asyncio.wait_for(asyncio.shield(pending), deps.ack_budget)
         except TimeoutError:

@@ -7,10 +7,16 @@ Socket Mode is on by default; with a request URL the manifest is for HTTP mode i
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 import yaml
 
 COMMAND = "/mlcareer"
+EVENTS_PATH = "/slack/events"  # bolt's convention: events, commands and clicks all come here
+
+# Slack's manifest schema: the app name is 1 to 35 characters, a request URL at most 3,000.
+MAX_NAME_CHARS = 35
+MAX_URL_CHARS = 3000
 
 SCOPES: dict[str, str] = {
     "commands": "adds the /mlcareer slash command",
@@ -61,6 +67,31 @@ def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str
             "token_rotation_enabled": False,
         },
     }
+
+
+def app_name(text: str) -> str:
+    """``text`` as an app name Slack accepts; ``ValueError`` saying why not."""
+    name = text.strip()
+    if not 0 < len(name) <= MAX_NAME_CHARS:
+        raise ValueError(f"the app name must be 1 to {MAX_NAME_CHARS} characters long")
+    return name
+
+
+def request_url(text: str) -> str:
+    """``text`` as the HTTPS URL Slack should send requests to; a bare ``https://host`` gets
+    ``/slack/events`` added. ``ValueError`` saying why Slack would refuse it."""
+    url = text.strip()
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or not parsed.netloc or " " in url:
+        raise ValueError(
+            f"Slack only sends requests to an https:// URL, such as https://bot.example.com"
+            f"{EVENTS_PATH}"
+        )
+    if parsed.path in {"", "/"}:
+        url = url.rstrip("/") + EVENTS_PATH
+    if len(url) > MAX_URL_CHARS:
+        raise ValueError(f"the request URL must be at most {MAX_URL_CHARS} characters long")
+    return url
 
 
 def manifest_yaml(name: str = "mlcareer", request_url: str | None = None) -> str:

@@ -32,12 +32,17 @@ MAX_RETRY_AFTER = 60.0
 _BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
 
 
-class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """Retry a 429 after the number of seconds in ``Retry-After``."""
+class _InjectedSleep(AsyncRetryHandler):
+    """Waits between attempts through the injected ``sleep`` (slack_sdk's own handlers call
+    ``asyncio.sleep``), by exponential backoff unless a subclass knows better."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
-        super().__init__(max_retry_count=max_retry_count)
+    def __init__(self, sleep: Sleep, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
         self._sleep = sleep
+
+    def seconds(self, state: RetryState, response: HttpResponse | None) -> float:
+        """How long to wait before the next attempt."""
+        return self.interval_calculator.calculate_sleep_duration(state.current_attempt)
 
     async def prepare_for_next_attempt_async(
         self,
@@ -48,16 +53,25 @@ class RateLimitRetry(AsyncRateLimitErrorRetryHandler):
         error: Exception | None = None,
     ) -> None:
         state.next_attempt_requested = True
-        await self._sleep(retry_after(response))
+        await self._sleep(self.seconds(state, response))
         state.increment_current_attempt()
 
 
-class ServerErrorRetry(AsyncServerErrorRetryHandler):
+class RateLimitRetry(_InjectedSleep, AsyncRateLimitErrorRetryHandler):
+    """Retry a 429 after the number of seconds in ``Retry-After``."""
+
+    def __init__(self, sleep: Sleep, max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
+        super().__init__(sleep, max_retry_count)
+
+    def seconds(self, state: RetryState, response: HttpResponse | None) -> float:
+        return retry_after(response)
+
+
+class ServerErrorRetry(_InjectedSleep, AsyncServerErrorRetryHandler):
     """Retry any 5xx answer with exponential backoff (slack_sdk's own covers 500 and 503)."""
 
     def __init__(self, sleep: Sleep, max_retry_count: int = SERVER_ERROR_RETRIES) -> None:
-        super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
-        self._sleep = sleep
+        super().__init__(sleep, max_retry_count)
 
     async def _can_retry_async(
         self,
@@ -69,33 +83,12 @@ class ServerErrorRetry(AsyncServerErrorRetryHandler):
     ) -> bool:
         return response is not None and 500 <= response.status_code <= 599
 
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        await _backoff(self, state, self._sleep)
 
-
-class ConnectionRetry(AsyncConnectionErrorRetryHandler):
+class ConnectionRetry(_InjectedSleep, AsyncConnectionErrorRetryHandler):
     """Retry a refused or reset connection with exponential backoff."""
 
     def __init__(self, sleep: Sleep, max_retry_count: int = CONNECTION_RETRIES) -> None:
-        super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
-        self._sleep = sleep
-
-    async def prepare_for_next_attempt_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> None:
-        await _backoff(self, state, self._sleep)
+        super().__init__(sleep, max_retry_count)
 
 
 def retry_handlers(sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
@@ -115,9 +108,3 @@ def retry_after(response: HttpResponse | None) -> float:
             except ValueError:
                 break
     return DEFAULT_RETRY_AFTER
-
-
-async def _backoff(handler: AsyncRetryHandler, state: RetryState, sleep: Sleep) -> None:
-    state.next_attempt_requested = True
-    await sleep(handler.interval_calculator.calculate_sleep_duration(state.current_attempt))
-    state.increment_current_attempt()

@@ -14,7 +14,6 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.app import build_app
@@ -22,36 +21,28 @@ from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
 from bot.adapters.slack.checks import Mode, check_settings
 from bot.adapters.slack.client import build_client
-from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.dedupe import REMEMBER_ENTRIES, REMEMBER_SECONDS, Deduplicator
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
+from bot.adapters.slack.login import sign_in, socket_url
+from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.retry import Sleep
-from bot.adapters.slack.sender import NETWORK_ERRORS, Responder, SlackSender
-from bot.adapters.slack.server import EVENTS_PATH, build_web_app
+from bot.adapters.slack.sender import Responder, SlackSender
+from bot.adapters.slack.server import build_web_app
 from bot.adapters.slack.shares import ShareStore
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
-from bot.errors import PlatformError, SettingsError
+from bot.errors import PlatformError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Slack error codes that mean the token itself is wrong, not that Slack is unwell.
-_BAD_TOKEN = frozenset(
-    {
-        "invalid_auth",
-        "not_authed",
-        "account_inactive",
-        "token_revoked",
-        "token_expired",
-        "not_allowed_token_type",
-        "invalid_token",
-    }
-)
+CONNECT_SECONDS = 30.0  # for the first Socket Mode connection; later ones are the SDK's job
 
 
 class SlackRunner:
     """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (all interfaces by
-    default); ``sleep`` and ``clock`` are injected so tests never wait on real time."""
+    default); ``sleep`` and ``clock`` are injected so tests never wait on real time;
+    ``connect_seconds`` bounds the first Socket Mode connection."""
 
     name = "slack"
 
@@ -64,12 +55,14 @@ class SlackRunner:
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         ack_budget: float = ACK_BUDGET_SECONDS,
+        connect_seconds: float = CONNECT_SECONDS,
     ) -> None:
         self.settings = settings
         self.router = router
         self.host = host
         self.clock = clock
         self.ack_budget = ack_budget
+        self.connect_seconds = connect_seconds
         self.client = build_client(settings, sleep)
         self.slack_sender = SlackSender(self.client)
         self.sender: ChannelSender = self.slack_sender
@@ -85,7 +78,7 @@ class SlackRunner:
         async with aiohttp.ClientSession() as session:
             self.client.session = session
             try:
-                self.bot_user_id = await self._identify()
+                self.bot_user_id = await sign_in(self.client)
                 app = self._build_app(mode)
                 if mode is Mode.SOCKET:
                     await self._serve_socket_mode(app)
@@ -103,7 +96,7 @@ class SlackRunner:
             responder=Responder(self.client),
             admins=AdminCheck(self.client, self.settings.admins, self.clock),
             shares=ShareStore(self.clock),
-            messages=Deduplicator(self.clock),
+            messages=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
             background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
@@ -113,30 +106,8 @@ class SlackRunner:
             deps,
             self.client,
             signing_secret=secret.reveal() if secret and mode is Mode.HTTP else None,
-            events=Deduplicator(self.clock),
+            events=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
         )
-
-    async def _identify(self) -> str:
-        """Check the bot token with auth.test; the bot's user id, to know its own messages."""
-        try:
-            response = await self.client.auth_test()
-        except SlackApiError as exc:
-            code = str(exc.response.get("error") or "")
-            if code in _BAD_TOKEN:
-                raise SettingsError(
-                    f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy the current Bot User "
-                    "OAuth Token from your app's OAuth & Permissions page (reinstall the app "
-                    "if it was revoked)."
-                ) from None
-            raise PlatformError(f"Slack auth.test failed: {code or exc}") from exc
-        except (SlackClientError, *NETWORK_ERRORS) as exc:
-            raise PlatformError(
-                f"cannot reach the Slack Web API at {self.client.base_url} "
-                f"({type(exc).__name__}); check the network or SLACK_API_URL"
-            ) from exc
-        user_id = response.get("user_id")
-        log.info("Slack: signed in as %s in team %s", response.get("user"), response.get("team"))
-        return str(user_id or "")
 
     async def _serve_socket_mode(self, app: AsyncApp) -> None:
         token = self.settings.slack_app_token
@@ -148,33 +119,24 @@ class SlackRunner:
             logger=logging.getLogger("bot.adapters.slack.socket_mode"),
         )
         try:
-            handler.client.wss_uri = await self._open_socket_url(token.reveal())
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+            handler.client.wss_uri = await socket_url(self.client, token.reveal())
+            try:
+                # The SDK retries a failed first connection forever, with the same one-time
+                # URL; a start that cannot connect should say so and stop instead.
+                await asyncio.wait_for(
+                    handler.connect_async(),  # type: ignore[no-untyped-call]
+                    self.connect_seconds,
+                )
+            except TimeoutError:
+                raise PlatformError(
+                    f"cannot open the Socket Mode websocket within {self.connect_seconds:g} s: "
+                    "check the network, or a proxy or firewall between the bot and Slack"
+                ) from None
             self.ready.set()
             log.info("Slack: connected in Socket Mode")
             await asyncio.Future()  # serve until cancelled
         finally:
             await handler.close_async()  # type: ignore[no-untyped-call]
-
-    async def _open_socket_url(self, app_token: str) -> str:
-        """apps.connections.open, so a bad app token stops the start with a clear line
-        (the SDK would otherwise retry it forever)."""
-        try:
-            response = await self.client.apps_connections_open(app_token=app_token)
-        except SlackApiError as exc:
-            code = str(exc.response.get("error") or "")
-            if code in _BAD_TOKEN:
-                raise SettingsError(
-                    f"SLACK_APP_TOKEN was refused by Slack ({code}): create an app-level token "
-                    "with the connections:write scope under Basic Information > App-Level "
-                    "Tokens, and turn Socket Mode on."
-                ) from None
-            raise PlatformError(f"Slack apps.connections.open failed: {code or exc}") from exc
-        except (SlackClientError, *NETWORK_ERRORS) as exc:
-            raise PlatformError(
-                f"cannot open a Socket Mode connection ({type(exc).__name__})"
-            ) from exc
-        return str(response["url"])
 
     async def _serve_http(self, app: AsyncApp) -> None:
         runner = web.AppRunner(build_web_app(app), access_log=None, handle_signals=False)

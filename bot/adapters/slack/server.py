@@ -6,7 +6,8 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
 
-EVENTS_PATH = "/slack/events"
+from bot.adapters.slack.manifest import EVENTS_PATH
+
 HEALTH_PATH = "/healthz"
 
 

@@ -72,12 +72,18 @@ def event_request(event: Mapping[str, Any], bot_user_id: str | None) -> Request:
     )
 
 
+# Message subtypes that are still a person writing to the bot: a message with a file
+# attached, and a thread reply also sent to the channel. Every other subtype (edits,
+# deletions, joins, bot messages, ...) is something that happened, not a question.
+_SAID_BY_A_PERSON = frozenset({"file_share", "thread_broadcast"})
+
+
 def is_from_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
     """False for the bot's own messages, other bots, and edits, joins and other subtypes."""
     user = event.get("user")
     return (
         not event.get("bot_id")
-        and not event.get("subtype")
+        and (event.get("subtype") or None) in {None, *_SAID_BY_A_PERSON}
         and isinstance(user, str)
         and bool(user)
         and user != bot_user_id

@@ -1,4 +1,5 @@
-"""Fixtures for the Slack adapter tests: the harness in HTTP mode and in Socket Mode."""
+"""Fixtures for the Slack adapter tests: the fake Slack alone, and the harness in HTTP mode
+and in Socket Mode."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
+from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SlackHarness
 
 
@@ -29,6 +31,15 @@ class RecordingTips:
         return Reply(
             kind=ReplyKind.NOTICE, title="Daily tips", body=f"You are {who}. You asked: {args}"
         )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API on 127.0.0.1, with no bot in front of it."""
+    slack = FakeSlack()
+    await slack.start()
+    yield slack
+    await slack.stop()
 
 
 @pytest.fixture

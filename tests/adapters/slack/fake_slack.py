@@ -3,6 +3,8 @@ websocket. The real slack-bolt/slack_sdk code talks to it through SLACK_API_URL.
 
 It records every message the bot sends (``outbox``), can be told to answer a method with
 scripted responses first (a 429, a 500, an error code), and pushes Socket Mode envelopes.
+Like Slack, it refuses a message whose Block Kit is invalid (``invalid_blocks``) and notes
+why in ``rejected``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.adapters.slack.block_kit import problems
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -66,6 +70,7 @@ class FakeSlack:
         self.calls: list[ApiCall] = []
         self.outbox: list[Sent] = []
         self.socket_acks: dict[str, dict[str, Any]] = {}
+        self.rejected: list[tuple[str, list[str]]] = []
         self.channels_without_bot: set[str] = set()
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._changed: asyncio.Condition | None = None
@@ -141,7 +146,7 @@ class FakeSlack:
         self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0
     ) -> str:
         """Push an envelope (events_api, slash_commands, interactive) to the connected app."""
-        await self.wait_until(lambda: bool(self._sockets))
+        await self.wait_connected()
         envelope_id = f"env-{next(self._envelope_ids)}"
         envelope: dict[str, Any] = {
             "envelope_id": envelope_id,
@@ -154,6 +159,10 @@ class FakeSlack:
             envelope["retry_reason"] = "timeout" if retry_attempt else ""
         await self._sockets[-1].send_str(json.dumps(envelope))
         return envelope_id
+
+    async def wait_connected(self, seconds: float = WAIT_SECONDS) -> None:
+        """Wait (bounded) until an app has opened the Socket Mode websocket."""
+        await self.wait_until(lambda: bool(self._sockets), seconds)
 
     async def ack_for(self, envelope_id: str, seconds: float = WAIT_SECONDS) -> dict[str, Any]:
         """The app's acknowledgement of an envelope (its ``payload``, if any)."""
@@ -200,6 +209,8 @@ class FakeSlack:
             channel = str(params.get("channel"))
             if channel in self.channels_without_bot:
                 return {"ok": False, "error": "not_in_channel"}
+            if self._refused("chat.postMessage", params):
+                return {"ok": False, "error": "invalid_blocks"}
             thread = params.get("thread_ts")
             await self._record(Sent("chat.postMessage", params, channel, thread))
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
@@ -207,8 +218,20 @@ class FakeSlack:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()
+        if self._refused("response_url", payload):
+            return web.Response(status=400, text="invalid_blocks")
         await self._record(Sent("response_url", payload))
         return web.Response(text="ok")
+
+    def _refused(self, via: str, message: dict[str, Any]) -> bool:
+        """True (and noted in ``rejected``) when Slack would refuse this message; a payload
+        that only deletes or replaces nothing (no text, no blocks) is not a message."""
+        if "text" not in message and "blocks" not in message:
+            return False
+        found = problems(message)
+        if found:
+            self.rejected.append((via, found))
+        return bool(found)
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True)
@@ -227,6 +250,7 @@ class FakeSlack:
                 if envelope_id:
                     self.socket_acks[envelope_id] = data.get("payload") or {}
                     if data.get("payload"):
+                        self._refused("socket_ack", data["payload"])
                         await self._record(Sent("socket_ack", data["payload"]))
                     else:
                         async with self._changed:

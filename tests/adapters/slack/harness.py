@@ -32,6 +32,7 @@ from bot.core.router import Router
 from bot.core.services import TipsCommands, build_services
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
+from tests.adapters.slack.block_kit import problems
 from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, WAIT_SECONDS, FakeSlack, Sent
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
@@ -45,6 +46,19 @@ async def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECOND
         if asyncio.get_running_loop().time() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+def signed_headers(
+    body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+) -> dict[str, str]:
+    """The headers of a request to /slack/events, signed the way Slack signs them."""
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature or "",
+    }
 
 
 @dataclass
@@ -166,6 +180,7 @@ class SlackHarness:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         await self.fake.stop()
+        assert self.fake.rejected == [], "Slack would refuse these messages"
 
     # --- the tiny API shared scenario tests use ---------------------------------------
 
@@ -215,6 +230,7 @@ class SlackHarness:
             answer = await self.post_form(form)
             assert answer.status == 200, answer
             if answer.body:
+                assert problems(answer.json()) == [], answer.body
                 return [Sent("ack", answer.json(), form["channel_id"])]
         await self.fake.wait_until(lambda: len(self.fake.outbox) > before)
         return self.fake.outbox[before:]
@@ -226,13 +242,16 @@ class SlackHarness:
         await self.fake.wait_until(lambda: len(self.fake.outbox) > before)
         return self.fake.outbox[before:]
 
-    async def deliver_event(self, body: dict[str, Any], *, retry: int = 0) -> HttpAnswer | None:
-        """Deliver an event the way the mode does; the HTTP answer in HTTP mode."""
+    async def deliver_event(
+        self, body: dict[str, Any], *, retry: int = 0, reason: str = "http_timeout"
+    ) -> HttpAnswer | None:
+        """Deliver an event the way the mode does; the HTTP answer in HTTP mode. ``retry``
+        above 0 marks a redelivery, with Slack's ``reason`` for it."""
         if self.socket_mode:
             envelope = await self.fake.send_envelope("events_api", body, retry_attempt=retry)
             await self.fake.ack_for(envelope)
             return None
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": reason}
         return await self.post_json(body, extra_headers=headers if retry else None)
 
     async def click(self, body: dict[str, Any]) -> None:
@@ -262,12 +281,8 @@ class SlackHarness:
         """POST a request to /slack/events, signed the way Slack signs them."""
         assert self._http is not None
         assert self.runner is not None
-        stamp = str(int(time.time()) if timestamp is None else timestamp)
-        signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
         headers = {
-            "Content-Type": content_type,
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature or "",
+            **signed_headers(body, content_type, timestamp=timestamp, secret=secret),
             **(extra_headers or {}),
         }
         url = f"http://127.0.0.1:{self.runner.http_port}/slack/events"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.adapters.slack.admins import AdminCheck
@@ -13,12 +11,9 @@ from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
 from tests.adapters.slack.harness import FakeClock, FakeSleep
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack(admins={"U0ADMIN"})
-    await slack.start()
-    yield slack
-    await slack.stop()
+@pytest.fixture(autouse=True)
+def workspace_admin(fake: FakeSlack) -> None:
+    fake.admins.add("U0ADMIN")
 
 
 def check(

@@ -11,7 +11,12 @@ import pytest
 from bot.adapters.slack import blocks
 from bot.adapters.slack.blocks import Message, chunks, escape, fit, render
 from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
+from bot.core.request import Request
+from bot.core.router import Router
+from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.sections import SECTION_IDS
 from tests.adapters.slack import payloads
+from tests.adapters.slack.block_kit import problems
 
 GOLDEN = Reply(
     kind=ReplyKind.ANSWER,
@@ -132,3 +137,101 @@ def test_chunks_split_long_text_at_spaces_and_split_one_huge_word_hard() -> None
     huge = chunks("&" * 250, 100)
     assert all(len(p) <= 100 for p in huge)
     assert "".join(huge) == "&amp;" * 250
+
+
+def valid(message: Message) -> list[str]:
+    return problems(message.payload())
+
+
+async def test_every_reply_the_router_gives_is_block_kit_slack_accepts(
+    router: Router, knowledge: KnowledgeBase
+) -> None:
+    """Every topic, every section and every other kind of reply, with and without the share
+    button and the "shared by" line, passes Slack's Block Kit rules."""
+    questions = [entry.id for entry in knowledge.entries] + list(SECTION_IDS)
+    questions += ["", "help", "topics", "about", "tip", "tip salary", "skils", "x" * 5000]
+    questions += ["what is the capital of France?", "<!channel> & <@U1> &lt;"]
+    for text in questions:
+        reply = await router.handle(Request(text))
+        for message in (render(reply), render(reply, share_value="v", shared_by="U0ASKER")):
+            assert valid(message) == [], (text, valid(message))
+
+
+@pytest.mark.parametrize("length", [60, 120, 244, 245, 299, 300, 1000, 2999, 3000])
+@pytest.mark.parametrize("extras", [False, True])
+def test_an_answer_cut_at_any_point_still_fits_in_50_blocks(length: int, extras: bool) -> None:
+    """However many paragraphs an answer has, the pointer to the whole topic fits too."""
+    paragraph = ("abc " * 1000)[:length].strip()
+    links = tuple(TopicLink(f"t{n}", f"Topic {n}") for n in range(30)) if extras else ()
+    reply = Reply(
+        kind=ReplyKind.ANSWER,
+        title="Title",
+        body="\n\n".join([paragraph] * 120),
+        related=links,
+        suggestions=links,
+        notices=("n",) * 12 if extras else (),
+        source="Article section: Skills" if extras else None,
+        entry_id="skills",
+    )
+    message = render(reply, share_value="v" if extras else None, shared_by="U1" if extras else None)
+    assert valid(message) == []
+    assert "Shortened to fit in Slack" in json.dumps(list(message.blocks))
+
+
+def test_empty_labels_titles_and_notices_never_become_empty_text_objects() -> None:
+    reply = Reply(
+        kind=ReplyKind.ANSWER,
+        title="   ",
+        body="Body.",
+        notices=("", " "),
+        related=(TopicLink("salary", " "), TopicLink("", "No topic")),
+    )
+    message = render(reply)
+    assert valid(message) == []
+    [button] = [e for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert (button["text"]["text"], button["value"]) == ("salary", "salary")
+
+
+@pytest.mark.parametrize(
+    ("broken", "complaint"),
+    [
+        ({"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}, "150"),
+        ({"type": "header", "text": {"type": "mrkdwn", "text": "x"}}, "plain_text"),
+        ({"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}, "3000"),
+        ({"type": "section", "text": {"type": "mrkdwn", "text": " "}}, "empty text"),
+        ({"type": "context", "elements": [{"type": "mrkdwn", "text": "x"}] * 11}, "10"),
+        ({"type": "actions", "elements": [{"type": "button", "text": "x"}]}, "text object"),
+        ({"type": "image", "image_url": "https://x.io/a.png", "alt_text": "a"}, "not a block"),
+        ({"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "colour": 1}, "fields"),
+    ],
+)
+def test_the_block_kit_checker_catches_what_slack_refuses(
+    broken: dict[str, Any], complaint: str
+) -> None:
+    """The checker the fake Slack relies on can fail (a check that cannot fail proves nothing)."""
+    found = problems({"text": "fallback", "blocks": [broken]})
+    assert any(complaint in p for p in found), found
+
+
+def test_the_block_kit_checker_catches_message_level_mistakes() -> None:
+    button = {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "b"}}
+    too_long = {**button, "value": "v" * 2001}
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x"}}
+    assert any(
+        "2000" in p
+        for p in problems({"text": "t", "blocks": [{"type": "actions", "elements": [too_long]}]})
+    )
+    assert any(
+        "twice" in p
+        for p in problems(
+            {
+                "text": "t",
+                "blocks": [
+                    {"type": "actions", "elements": [button]},
+                    {"type": "actions", "elements": [button]},
+                ],
+            }
+        )
+    )
+    assert any("51 blocks" in p for p in problems({"text": "t", "blocks": [section] * 51}))
+    assert "no fallback text" in problems({"blocks": [section]})

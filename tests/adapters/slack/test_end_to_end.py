@@ -1,121 +1,57 @@
-"""End to end: ``mlcareer run slack --http`` as a real subprocess, against the fake Slack."""
+"""End to end: ``mlcareer run`` as a real subprocess against the fake Slack, over HTTP
+(``mlcareer run slack --http``) and over Socket Mode (plain ``mlcareer run`` with an app
+token), with DEBUG logging on and no secret in the log."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
-import socket
-import sys
-import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from tests.adapters.slack import payloads
-from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET
+from tests.adapters.slack.block_kit import problems
+from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.adapters.slack.harness import SIGNING_SECRET, signed_headers
+from tests.adapters.slack.subprocess_bot import (
+    START_SECONDS,
+    BotProcess,
+    bot_environment,
+    free_port,
+)
 
-START_SECONDS = 30.0  # the subprocess imports bolt and loads the knowledge base
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def clean_environment(api_url: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SLACK_", "DISCORD_", "MLCAREER_", "DATABASE_URL"))
-    }
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=api_url,
-        PYTHONUNBUFFERED="1",
-    )
-    return env
-
-
-def signed(body: str, content_type: str) -> dict[str, str]:
-    stamp = str(int(time.time()))
-    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
-    return {
-        "Content-Type": content_type,
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": signature or "",
-    }
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    yield slack
-    await slack.stop()
-
-
-async def wait_healthy(
-    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
-) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if process.returncode is not None:
-            raise AssertionError(f"mlcareer exited with {process.returncode}")
-        try:
-            async with session.get(url) as response:
-                if response.status == 200:
-                    return
-        except aiohttp.ClientConnectionError:
-            pass
-        await asyncio.sleep(0.05)
-    raise AssertionError("mlcareer run slack --http did not become healthy")
+SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
 
 
 async def test_run_slack_http_answers_a_signed_command_and_a_mention(
     fake: FakeSlack, tmp_path: Path
 ) -> None:
     port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "--log-level",
-        "DEBUG",
-        "run",
-        "slack",
-        "--http",
-        "--port",
-        str(port),
-        cwd=tmp_path,  # no stray .env is read
-        env=clean_environment(fake.api_url),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    env = bot_environment(fake.api_url)
+    bot = BotProcess(
+        tmp_path, env, "--log-level", "DEBUG", "run", "slack", "--http", "--port", str(port)
     )
+    await bot.start()
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            await wait_healthy(session, f"{base}/healthz", process)
+            await bot.wait_healthy(session, f"{base}/healthz")
 
             form = urlencode(payloads.command("salary", response_url=fake.response_url()))
-            headers = signed(form, "application/x-www-form-urlencoded")
+            headers = signed_headers(form, "application/x-www-form-urlencoded")
             async with session.post(f"{base}/slack/events", data=form, headers=headers) as response:
                 assert response.status == 200
                 answer = await response.json()
             assert answer["response_type"] == "ephemeral"
             assert answer["blocks"][0]["type"] == "header"
+            assert problems(answer) == []
 
             event = json.dumps(payloads.load("app_mention"))
             async with session.post(
-                f"{base}/slack/events", data=event, headers=signed(event, "application/json")
+                f"{base}/slack/events",
+                data=event,
+                headers=signed_headers(event, "application/json"),
             ) as response:
                 assert response.status == 200
             await fake.wait_until(lambda: bool(fake.sent("chat.postMessage")), START_SECONDS)
@@ -125,36 +61,54 @@ async def test_run_slack_http_answers_a_signed_command_and_a_mention(
             async with session.post(f"{base}/slack/events", data=form, headers=bad) as response:
                 assert response.status == 401
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), START_SECONDS)
-    log = stderr.decode()
-    assert process.returncode == 0, log
+        status = await bot.stop()
+    log = bot.stderr
+    assert status == 0, log[-2000:]
     assert "listening on http://0.0.0.0" in log
     assert "will be unused" not in log  # bolt's confusing same-token warning is filtered
     assert "Sending a request" in log  # DEBUG logging was on ...
-    for secret in (BOT_TOKEN, SIGNING_SECRET):  # ... and still no secret was printed
+    for secret in SECRETS:  # ... and still no secret was printed
+        assert secret not in log
+
+
+async def test_run_with_an_app_token_serves_slack_over_socket_mode(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    """Plain ``mlcareer run`` starts every platform whose settings are present (here only
+    Slack), and SLACK_APP_TOKEN makes Socket Mode the default: no port, no public URL."""
+    env = bot_environment(fake.api_url, SLACK_APP_TOKEN=APP_TOKEN)
+    bot = BotProcess(tmp_path, env, "--log-level", "DEBUG", "run")
+    await bot.start()
+    try:
+        await fake.wait_connected(START_SECONDS)
+        form = payloads.command("salary", response_url=fake.response_url())
+        answer = await fake.ack_for(await fake.send_envelope("slash_commands", form))
+        assert answer["response_type"] == "ephemeral"
+        assert problems(answer) == []
+
+        await fake.send_envelope("events_api", payloads.load("app_mention"))
+        await fake.wait_until(lambda: bool(fake.sent("chat.postMessage")), START_SECONDS)
+        assert fake.sent("chat.postMessage")[0].thread_ts == "1700000100.000100"
+    finally:
+        status = await bot.stop()
+    log = bot.stderr
+    assert status == 0, log[-2000:]
+    assert "connected in Socket Mode" in log
+    assert [c.token for c in fake.calls_to("apps.connections.open")] == [APP_TOKEN]
+    assert "Sending a request" in log
+    for secret in SECRETS:
         assert secret not in log
 
 
 async def test_run_slack_without_a_signing_secret_stops_with_one_clear_line(tmp_path: Path) -> None:
-    env = clean_environment("http://127.0.0.1:9/api/")
+    env = bot_environment("http://127.0.0.1:9/api/")
     del env["SLACK_SIGNING_SECRET"]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "slack",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(process.communicate(), START_SECONDS)
-    text = stderr.decode()
+    bot = BotProcess(tmp_path, env, "run", "slack")
+    await bot.start()
+    status = await bot.wait()
+    text = bot.stderr
     errors = [line for line in text.splitlines() if line.startswith("mlcareer:")]
-    assert process.returncode == 2
+    assert status == 2
     assert len(errors) == 1
     assert errors[0].startswith("mlcareer: SLACK_SIGNING_SECRET is not set")
     assert "Traceback" not in text

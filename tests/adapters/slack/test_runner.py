@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
-from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
 import pytest
 
 from bot.adapters.slack.runner import SlackRunner
+from bot.core.reply import Reply, ReplyKind
+from bot.core.request import Request
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import PlatformError, SettingsError
 from bot.settings import Secret, Settings
+from tests.adapters.slack import payloads
 from tests.adapters.slack.fake_slack import FakeSlack
-from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    yield slack
-    await slack.stop()
+from tests.adapters.slack.harness import SIGNING_SECRET, FakeSleep, SlackHarness, eventually
 
 
 def runner(sleep: FakeSleep | None = None, **changes: object) -> SlackRunner:
@@ -75,6 +71,28 @@ async def test_unreachable_slack_is_a_platform_error_after_retries() -> None:
     assert len(sleep.calls) == 3  # retried with backoff before giving up
 
 
+async def test_a_socket_mode_websocket_that_cannot_be_opened_stops_the_start(
+    fake: FakeSlack,
+) -> None:
+    """apps.connections.open hands out a URL nobody answers at: the start fails with a clear
+    line once the (short, loopback) connect time is up, instead of retrying forever."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"ws://127.0.0.1:{probe.getsockname()[1]}/socket"
+    fake.script("apps.connections.open", 200, {"ok": True, "url": dead})
+    settings = Settings(
+        slack_bot_token=Secret("xoxb-test-token"),
+        slack_app_token=Secret("xapp-test-token"),
+        slack_api_url=fake.api_url,
+    )
+    slack = SlackRunner(
+        settings, Router(build_services(settings)), sleep=FakeSleep(), connect_seconds=0.2
+    )
+    with pytest.raises(PlatformError, match="cannot open the Socket Mode websocket"):
+        await slack.run()
+    assert not slack.ready.is_set()
+
+
 async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -83,3 +101,36 @@ async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) 
         slack = runner(slack_api_url=fake.api_url, slack_port=port)
         with pytest.raises(PlatformError, match=f"cannot listen on port {port}"):
             await slack.run()
+
+
+@dataclass
+class GatedTips:
+    """A TipsCommands double whose answer waits until the test opens ``gate``."""
+
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handle(self, request: Request, args: str) -> Reply:
+        await self.gate.wait()
+        return Reply(kind=ReplyKind.NOTICE, title="Daily tips", body="Finished late.")
+
+
+async def test_shutdown_lets_an_answer_still_in_flight_finish_and_be_sent() -> None:
+    """Stopping the bot waits for answers already acknowledged, with the connection pool
+    still open, so nothing a person asked for is dropped by a restart."""
+    tips = GatedTips()
+    slack = SlackHarness(tips=tips, ack_budget=0)
+    await slack.start()
+    try:
+        assert slack.runner is not None
+        assert slack._task is not None
+        form = payloads.command("tips status", response_url=slack.fake.response_url("late"))
+        acknowledged = await slack.post_form(form)
+        assert (acknowledged.status, acknowledged.body) == (200, "")
+        slack._task.cancel()
+        await eventually(lambda: not slack.runner.ready.is_set())  # now draining
+        tips.gate.set()
+        await asyncio.gather(slack._task, return_exceptions=True)
+        [late] = slack.fake.sent("response_url")
+        assert "Finished late." in late.text
+    finally:
+        await slack.stop()

@@ -1,4 +1,5 @@
-"""The shared chat transcripts, replayed on Slack as slash commands and as mentions."""
+"""The shared chat transcripts, replayed on Slack as slash commands and as mentions over
+HTTP, and as slash commands over Socket Mode."""
 
 from __future__ import annotations
 
@@ -9,26 +10,20 @@ import pytest
 from tests.adapters.slack.harness import SlackHarness
 from tests.scenarios.transcript import load, transcripts
 
+WAYS = {
+    "command": (False, "/mlcareer"),
+    "mention": (False, "@mlcareer"),
+    "socket-mode-command": (True, "/mlcareer"),
+}
 
+
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
-async def test_conversation_as_slash_commands(path: Path, slack: SlackHarness) -> None:
-    for turn in load(path):
-        shown = "\n".join(await slack.command(turn.said))
-        for fragment in turn.expect:
-            assert fragment in shown, f"/mlcareer {turn.said!r} -> {shown!r}"
-
-
-@pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
-async def test_conversation_as_mentions(path: Path, slack: SlackHarness) -> None:
-    for turn in load(path):
-        shown = "\n".join(await slack.mention(turn.said))
-        for fragment in turn.expect:
-            assert fragment in shown, f"@mlcareer {turn.said!r} -> {shown!r}"
-
-
-@pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
-async def test_conversation_over_socket_mode(path: Path, socket_slack: SlackHarness) -> None:
-    for turn in load(path):
-        shown = "\n".join(await socket_slack.command(turn.said))
-        for fragment in turn.expect:
-            assert fragment in shown, f"/mlcareer {turn.said!r} -> {shown!r}"
+async def test_conversation(path: Path, way: str) -> None:
+    socket_mode, prefix = WAYS[way]
+    async with SlackHarness(socket_mode=socket_mode) as slack:
+        say = slack.mention if prefix == "@mlcareer" else slack.command
+        for turn in load(path):
+            shown = "\n".join(await say(turn.said))
+            for fragment in turn.expect:
+                assert fragment in shown, f"{prefix} {turn.said!r} -> {shown!r}"

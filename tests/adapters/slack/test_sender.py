@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -17,14 +16,6 @@ from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
 from tests.adapters.slack.harness import FakeSleep
 
 TIP = Reply(kind=ReplyKind.TIP, title="Tip of the day", body="Ship small & often.")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    slack = FakeSlack()
-    await slack.start()
-    yield slack
-    await slack.stop()
 
 
 def sender_for(api_url: str, sleep: FakeSleep | None = None) -> SlackSender:

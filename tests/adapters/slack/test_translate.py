@@ -59,6 +59,7 @@ def test_slack_markup_and_entities_become_what_the_person_typed(
     [
         ("message_im", True),
         ("app_mention", True),
+        ("message_im_file_share", True),
         ("message_changed", False),
         ("bot_message", False),
         ("own_message", False),
