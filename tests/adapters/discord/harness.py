@@ -123,11 +123,14 @@ class DiscordHarness:
             raise TimeoutError("the bot did not connect to the fake Discord")
 
     async def stop(self) -> None:
+        """Stop the bot and the fake, then fail if the bot sent anything Discord would refuse
+        or that could ping someone (``FakeDiscord.problems``)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         await self.fake.close()
+        self.fake.assert_no_problems()
 
     # --- what tests do ---------------------------------------------------------------------
 

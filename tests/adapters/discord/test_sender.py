@@ -30,6 +30,7 @@ async def api() -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.close()
+    server.assert_no_problems()
 
 
 def settings_for(server: FakeDiscord) -> Settings:
