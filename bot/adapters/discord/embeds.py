@@ -1,10 +1,10 @@
 """Reply -> Discord embed and buttons, kept within Discord's size limits.
 
 ``render`` is a pure function that returns the embed as the JSON dict Discord receives, so it
-can be compared with golden files; ``to_embed`` and ``to_view`` turn that into discord.py
-objects at the last moment. Reply text is plain, so every piece of it is escaped: Markdown
-characters show as typed and ``@everyone`` or ``<@id>`` can never become a mention, even before
-``allowed_mentions`` (which every message also sets to none) is applied.
+can be compared with golden files; ``outgoing`` turns that into discord.py objects at the last
+moment. Reply text is plain, so every piece of it is escaped: Markdown characters show as typed
+and ``@everyone`` or ``<@id>`` can never become a mention, even before ``allowed_mentions``
+(which every message also sets to none) is applied.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.core.reply import Reply, ReplyKind, TopicLink
 from bot.knowledge.sections import SECTIONS_BY_ID
 
 # Discord's documented limits for messages, embeds and buttons.
-CONTENT_LIMIT = 2000
+CONTENT_LIMIT = 2000  # message text (the share line)
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256
@@ -75,11 +75,10 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A reply ready for Discord: one embed as JSON, its buttons and optional message text."""
+    """A reply ready for Discord: one embed as JSON and its buttons."""
 
     embed: dict[str, Any]
     buttons: tuple[Button, ...] = ()
-    content: str | None = None
 
 
 def escape(text: str) -> str:
@@ -228,30 +227,3 @@ def buttons_for(reply: Reply, *, shareable: bool) -> tuple[Button, ...]:
     if shareable:
         buttons.append(Button(SHARE_LABEL, SHARE_ID, ButtonStyle.SUCCESS))
     return tuple(buttons)
-
-
-def to_embed(rendered: Rendered) -> discord.Embed:
-    """The discord.py embed for a rendered reply."""
-    return discord.Embed.from_dict(rendered.embed)
-
-
-def to_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
-    """A discord.py view holding ``buttons``, or None when there are none.
-
-    The view is stopped at once so discord.py does not keep it in memory: clicks are answered
-    statelessly from the custom id (see ``handlers.answer_component``), which also keeps the
-    buttons working after a restart.
-    """
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(
-            discord.ui.Button(
-                label=button.label,
-                custom_id=button.custom_id,
-                style=getattr(discord.ButtonStyle, button.style.value),
-            )
-        )
-    view.stop()
-    return view

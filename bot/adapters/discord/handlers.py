@@ -17,15 +17,9 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.embeds import (
-    CONTENT_LIMIT,
-    SHARE_ID,
-    Rendered,
-    render,
-    shorten,
-    to_embed,
-    to_view,
-)
+from bot.adapters.discord.commands import CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT
+from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, render, shorten
+from bot.adapters.discord.outgoing import NO_MENTIONS, message_kwargs, to_view
 from bot.adapters.discord.translate import (
     button_topic,
     command_text,
@@ -41,11 +35,8 @@ from bot.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER = 2.0  # seconds: Discord needs the first response within 3
 AUTOCOMPLETE_LIMIT = 25
-CHOICE_NAME_LIMIT = 100
-CHOICE_VALUE_LIMIT = 100
 POSTED_PUBLICLY = "Posted in the channel."
 
 
@@ -100,17 +91,6 @@ async def send_reply(
         await interaction.followup.send(**message, ephemeral=False)
     else:
         await interaction.followup.send(**message, ephemeral=True)
-
-
-def message_kwargs(rendered: Rendered) -> dict[str, Any]:
-    """The keyword arguments every discord.py send call gets for a rendered reply."""
-    kwargs: dict[str, Any] = {"embed": to_embed(rendered), "allowed_mentions": NO_MENTIONS}
-    if rendered.content:
-        kwargs["content"] = shorten(rendered.content, CONTENT_LIMIT)
-    view = to_view(rendered.buttons)
-    if view is not None:
-        kwargs["view"] = view
-    return kwargs
 
 
 def autocomplete_choices(matcher: Matcher, typed: str) -> list[app_commands.Choice[str]]:

@@ -17,8 +17,8 @@ import discord
 from bot.adapters.discord.client import quiet_voice_warnings
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.embeds import render
-from bot.adapters.discord.handlers import message_kwargs
 from bot.adapters.discord.login import login, use_api
+from bot.adapters.discord.outgoing import message_kwargs
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
 from bot.settings import Settings
