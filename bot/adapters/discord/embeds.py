@@ -91,6 +91,8 @@ def shorten(text: str, limit: int, pointer: str = "") -> str:
     ``pointer`` (a line saying where the rest is) when anything was cut."""
     if len(text) <= limit:
         return text
+    if limit <= 0:
+        return ""
     tail = ELLIPSIS + (f"\n\n{pointer}" if pointer else "")
     room = max(0, limit - len(tail))
     cut = text[:room]
@@ -126,24 +128,35 @@ def render(reply: Reply, *, shareable: bool) -> Rendered:
     """The embed and buttons for ``reply``; ``shareable`` adds the "Share in channel" button
     (for ephemeral answers)."""
     pointer = shortened_pointer(reply)
-    title = shorten(escape(reply.title), TITLE_LIMIT)
-    footer = shorten(reply.source, FOOTER_LIMIT) if reply.source else ""
+    title = shorten(escape(reply.title.strip()), TITLE_LIMIT)
+    footer = shorten(reply.source.strip(), FOOTER_LIMIT) if reply.source else ""
     fields = list_fields(reply, pointer)
     if len(fields) > FIELD_COUNT_LIMIT:
         fields = [*fields[: FIELD_COUNT_LIMIT - 1], {"name": "More", "value": pointer}]
     fixed = len(title) + len(footer)
+    description = description_text(reply)
+
+    def wanted(dropped: bool) -> int:
+        """Room the description keeps before trailing fields go: what it needs (with the
+        pointer once a field is dropped), but no more than ``MIN_DESCRIPTION``."""
+        needed = len(description) + (len(pointer) + 2 if dropped else 0)
+        return min(needed, MIN_DESCRIPTION)
+
     dropped = False
-    while fields and fixed + _fields_length(fields) + MIN_DESCRIPTION > EMBED_TOTAL_LIMIT:
+    while fields and fixed + _fields_length(fields) + wanted(dropped) > EMBED_TOTAL_LIMIT:
         fields.pop()
         dropped = True
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - fixed - _fields_length(fields))
-    description = description_text(reply)
     if dropped:
         description = shorten(description, room - len(pointer) - 2)
         description = f"{description}\n\n{pointer}" if description else pointer
     description = shorten(description, room, pointer)
+    if not (title or description or fields):
+        description = "(no answer)"  # Discord refuses an embed with nothing to show
 
-    embed: dict[str, Any] = {"title": title, "color": COLOURS.get(reply.kind, 0x5865F2)}
+    embed: dict[str, Any] = {"color": COLOURS.get(reply.kind, 0x5865F2)}
+    if title:
+        embed["title"] = title
     if description:
         embed["description"] = description
     if fields:
@@ -181,9 +194,8 @@ def list_fields(reply: Reply, pointer: str) -> list[dict[str, Any]]:
     """One field per bullet list; a list longer than a field continues in the next one."""
     fields: list[dict[str, Any]] = []
     for bullets in reply.lists:
-        name = (
-            shorten(escape(bullets.title), FIELD_NAME_LIMIT - 12) if bullets.title else "Key points"
-        )
+        title = (bullets.title or "").strip()
+        name = shorten(escape(title), FIELD_NAME_LIMIT - 12) if title else "Key points"
         lines = [
             shorten(f"{BULLET} {escape(item)}", FIELD_VALUE_LIMIT, pointer)
             for item in bullets.items
