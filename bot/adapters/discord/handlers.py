@@ -66,13 +66,21 @@ def payload(interaction: discord.Interaction[Any]) -> Mapping[str, Any]:
 async def respond(
     interaction: discord.Interaction[Any], router: Router, request: Request, defer_after: float
 ) -> None:
-    """Route ``request`` and answer the interaction, deferring first if routing is slow."""
+    """Route ``request`` and answer the interaction, deferring first if routing is slow.
+
+    If deferring fails (the interaction expired, Discord is unreachable) or this handler is
+    cancelled, the routing is cancelled too: nobody could receive its answer.
+    """
     task = asyncio.ensure_future(router.handle(request))
-    done, _ = await asyncio.wait({task}, timeout=defer_after)
-    deferred = not done
-    if deferred:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-    await send_reply(interaction, await task, deferred=deferred)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=defer_after)
+        deferred = not done
+        if deferred:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await task
+    finally:
+        task.cancel()  # a no-op once it has finished
+    await send_reply(interaction, reply, deferred=deferred)
 
 
 async def send_reply(

@@ -186,11 +186,22 @@ async def test_a_public_reply_is_posted_for_the_channel(
     assert "mlcareer:share" not in ids
 
 
-def slow_router(knowledge: KnowledgeBase, matcher: Matcher, gate: asyncio.Event) -> Router:
-    """The real router with one extra route in front whose handler waits for ``gate``."""
+def slow_router(
+    knowledge: KnowledgeBase,
+    matcher: Matcher,
+    gate: asyncio.Event,
+    cancelled: asyncio.Event | None = None,
+) -> Router:
+    """The real router with one extra route in front whose handler waits for ``gate`` (and
+    sets ``cancelled`` if it is cancelled while waiting)."""
 
     async def slow(ctx: Context) -> Reply:
-        await gate.wait()
+        try:
+            await gate.wait()
+        except asyncio.CancelledError:
+            if cancelled is not None:
+                cancelled.set()
+            raise
         return Reply(ReplyKind.ANSWER, "Slow answer", "finally", public=ctx.args == "public")
 
     def is_slow(text: str, services: Services) -> str | None:
@@ -225,6 +236,23 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
         edits = [r for r in harness.fake.received if r.kind == "edit"]
         assert edits
         assert edits[0].body["content"] == "Posted in the channel."
+
+
+async def test_a_failed_deferral_cancels_the_routing(
+    knowledge: KnowledgeBase, matcher: Matcher
+) -> None:
+    """When the interaction can no longer be answered, its slow routing is not left running."""
+    gate, cancelled = asyncio.Event(), asyncio.Event()
+    async with DiscordHarness(
+        slow_router(knowledge, matcher, gate, cancelled), defer_after=0.05
+    ) as harness:
+        gone = {"message": "Unknown interaction", "code": 10062}
+        harness.fake.fail("POST", r"^/interactions/\d+/[^/]+/callback$", 404, gone, times=2)
+        payload = command_payload("slow")
+        await harness.fake.dispatch("INTERACTION_CREATE", payload)
+        async with asyncio.timeout(5):
+            await cancelled.wait()
+    assert [r.status for r in harness.fake.received if "/callback" in r.path] == [404, 404]
 
 
 def all_sent_messages(received: list[Any]) -> list[dict[str, Any]]:
