@@ -1,4 +1,4 @@
-"""/mlcareer through the real discord.py client and the fake Discord: sync, replies,
+"""/mlcareer through the real discord.py client and the fake Discord: replies,
 autocomplete, buttons, sharing, admin rights and deferral."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord.commands import command_definition, limit_problems
 from bot.core.handlers import Context
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
@@ -43,34 +42,6 @@ class RecordingTips:
     async def handle(self, request: Request, args: str) -> Reply:
         self.requests.append((request, args))
         return Reply(ReplyKind.NOTICE, f"tips {args}", "done", public=args == "now")
-
-
-async def test_commands_are_synced_to_the_guild_once(
-    harness: DiscordHarness, knowledge: KnowledgeBase
-) -> None:
-    puts = [r for r in harness.fake.received if r.method == "PUT"]
-    assert [r.path for r in puts] == [
-        f"/applications/{fake.APPLICATION_ID}/guilds/{fake.GUILD_ID}/commands"
-    ]
-    (sent,) = puts[0].body
-    assert sent == command_definition(knowledge)
-    assert limit_problems(sent) == []
-
-
-async def test_an_unchanged_definition_is_not_written_again() -> None:
-    async with DiscordHarness() as first:
-        existing = first.fake.commands
-    second = DiscordHarness()
-    second.fake.commands = existing  # Discord already has what the first run wrote
-    async with second:
-        methods = [(r.method, r.kind) for r in second.fake.received if r.kind == "commands"]
-        assert methods == [("GET", "commands")]
-
-
-async def test_without_a_guild_id_commands_sync_globally() -> None:
-    async with DiscordHarness(discord_guild_id=None) as harness:
-        (put,) = [r for r in harness.fake.received if r.method == "PUT"]
-        assert put.path == f"/applications/{fake.APPLICATION_ID}/commands"
 
 
 @pytest.mark.parametrize("subcommand", [*SECTION_IDS, "help", "tip", "topics", "about"])
