@@ -59,4 +59,5 @@ async def test_mlcareer_run_discord_answers_a_mention(tmp_path: Path) -> None:
     assert str(sent.body["message_reference"]["message_id"]) == payload["id"]
     assert status == 0, output[-2000:]
     assert "registered /mlcareer" in output
-    assert fake.TOKEN not in output
+    assert "has sent the IDENTIFY payload" in output  # discord.py's DEBUG logging was on ...
+    assert fake.TOKEN not in output  # ... and still no token
