@@ -115,6 +115,36 @@ async def test_share_posts_the_answer_publicly(harness: DiscordHarness) -> None:
     assert ids  # the topic buttons come along
 
 
+async def test_a_hostile_everyone_question_by_command_pings_nobody(
+    harness: DiscordHarness,
+) -> None:
+    hostile = f"@everyone @here <@{fake.USER_ID}> <@&{fake.MODERATOR_ROLE_ID}> skils"
+    (callback,) = await harness.interact(events.command("ask", {"question": hostile}))
+    data = callback.body["data"]
+    assert mentions_none(data["allowed_mentions"])
+    shown = plain_text(callback.message)
+    for raw in ("@everyone", "@here", f"<@{fake.USER_ID}>", f"<@&{fake.MODERATOR_ROLE_ID}>"):
+        assert raw not in shown
+    assert shown  # it still answered
+
+
+async def test_a_failing_answer_gets_a_polite_ephemeral_apology(
+    harness: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses the first answer: the error is logged with its traceback and the user
+    still gets an apology, only for them, pinging nobody."""
+    harness.fake.fail("POST", r"/callback$", 400, {"message": "Invalid Form Body", "code": 50035})
+    payload = events.command("skills")
+    await harness.fake.dispatch("INTERACTION_CREATE", payload)
+    (apology,) = await harness.fake.wait_for(lambda r: r.kind == "callback")
+    data = apology.body["data"]
+    assert data["embeds"][0]["title"] == "Sorry, something went wrong"
+    assert data["flags"] & EPHEMERAL
+    assert mentions_none(data["allowed_mentions"])
+    failed = [r for r in caplog.records if r.exc_info and "interaction failed" in r.getMessage()]
+    assert failed
+
+
 async def test_an_unknown_button_gets_a_polite_reply(harness: DiscordHarness) -> None:
     message = events.fixture("button_topic")["message"]
     (callback,) = await harness.interact(events.click("someone-elses:button", message))
@@ -207,6 +237,7 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
         edits = [r for r in harness.fake.received if r.kind == "edit"]
         assert edits
         assert edits[0].body["content"] == "Posted in the channel."
+        assert mentions_none(edits[0].body["allowed_mentions"])
 
 
 async def test_a_failed_deferral_cancels_the_routing(
