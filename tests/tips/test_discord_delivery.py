@@ -9,35 +9,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.router import Router
-from bot.core.services import Services
-from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import KnowledgeBase, Tip
-from bot.matching.matcher import Matcher
-from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey
 from bot.tips.scheduler import Outcome, Scheduler
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock
 from tests.adapters.discord import fake_discord as fake
 from tests.adapters.discord.harness import DiscordHarness, plain_text
-
-START = datetime(2024, 6, 3, 5, 0, tzinfo=UTC)  # 07:00 in Berlin, a Monday
-
-
-def knowledge_with_tips() -> KnowledgeBase:
-    """The shipped knowledge base, with a few test tips of its own (no copy of the article)."""
-    shipped = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
-    tips = tuple(
-        Tip(f"tip-test-{n}", section, f"Delivery test tip {n} about {section}.")
-        for n, section in enumerate(("skills", "salary", "education"))
-    )
-    return replace(shipped, tips=tips)
+from tests.tips.delivery import START, knowledge_with_tips, tips_router, tips_scheduler
 
 
 @dataclass
@@ -53,20 +35,10 @@ async def setup(db_url: str) -> AsyncIterator[Setup]:
     knowledge = knowledge_with_tips()
     store = SqliteStore.open(db_url)
     clock = FakeClock(START)
-    tips = TipsService(subscriptions=store, decks=store, knowledge=knowledge, clock=clock)
-    router = Router(Services(knowledge=knowledge, matcher=Matcher(knowledge), tips=tips))
-    async with DiscordHarness(router) as harness:
+    async with DiscordHarness(tips_router(store, knowledge, clock)) as harness:
         assert harness.runner is not None
-        scheduler = Scheduler(
-            queue=store,
-            decks=store,
-            ledger=store,
-            knowledge=knowledge,
-            senders={harness.runner.name: harness.runner.sender},
-            clock=clock,
-            grace=timedelta(hours=6),
-        )
-        yield Setup(harness, store, clock, scheduler)
+        senders = {harness.runner.name: harness.runner.sender}
+        yield Setup(harness, store, clock, tips_scheduler(store, knowledge, clock, senders))
     store.close()
 
 
