@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def print_invite(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the invite link on stdout (so it can be piped) and, on stderr, what each
+    permission it asks for is used for."""
     from bot.adapters.discord.config import (
         application_id_from_token,
         require_token,
