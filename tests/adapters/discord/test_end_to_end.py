@@ -64,6 +64,9 @@ async def mlcareer(
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=stderr,
+            # A shell starting pytest in the background makes it ignore Ctrl-C, which children
+            # inherit; Python then never raises KeyboardInterrupt. Ctrl-C must work here.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             yield process
