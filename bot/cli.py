@@ -18,8 +18,11 @@ from bot.commands import ask, chat, discord, kb, run, slack, tips
 from bot.errors import KnowledgeError, MlcareerError
 from bot.settings import Settings
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: global options and every subcommand, registered explicitly."""
     parser = argparse.ArgumentParser(
         prog="mlcareer",
         description="A career-advice bot about machine learning engineering, for the terminal, "
@@ -41,7 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="read settings from this file as well as the environment (default: .env)",
     )
-    parser.add_argument("--log-level", metavar="LEVEL", help="DEBUG, INFO, WARNING or ERROR")
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: MLCAREER_LOG_LEVEL or INFO)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     chat.register(commands)
     ask.register(commands)
@@ -62,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.knowledge is not None:
             overrides["knowledge_dir"] = args.knowledge
         if args.log_level:
-            overrides["log_level"] = args.log_level.upper()
+            overrides["log_level"] = args.log_level
         settings = Settings.load(dotenv=args.env_file, **overrides)
         logging.basicConfig(
             level=settings.log_level.upper(),

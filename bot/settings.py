@@ -40,8 +40,8 @@ class Secret:
         return bool(self.value)
 
 
-# Environment variable -> (field name, kind).
-# Kinds: str, optstr (empty means unset), int, float, secret, bool, path, list.
+# Environment variable -> (field name, kind); an empty value leaves the default.
+# Kinds: str, optstr, int, float, secret, bool, path, list.
 ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_KNOWLEDGE_DIR": ("knowledge_dir", "path"),
     "MLCAREER_LOG_LEVEL": ("log_level", "str"),
@@ -100,7 +100,9 @@ class Settings:
         values.update(os.environ if environ is None else environ)
         parsed: dict[str, Any] = {}
         for var, (name, kind) in ENV_VARS.items():
-            if var in values:
+            # An empty value ("KEY=" uncommented from .env.example) means the default; an
+            # empty path would otherwise mean the current folder.
+            if values.get(var, "").strip():
                 parsed[name] = _convert(var, values[var], kind)
         known = {f.name for f in fields(cls)}
         unknown = set(overrides) - known

@@ -30,9 +30,9 @@ def test_help_describes_the_bot_and_lists_every_subcommand(run_cli: RunCli) -> N
     ("argv", "must_mention"),
     [
         (["chat"], ["/quit", "no token"]),
-        (["ask"], ["question", "--json", "'-'", "section", "entry", "score", "answer"]),
+        (["ask"], ["QUESTION", "--json", "'-'", "section", "entry", "score", "answer", "line"]),
         (["kb"], ["check"]),
-        (["kb", "check"], ["file:line", "path", "exits 1"]),
+        (["kb", "check"], ["file:line", "PATH", "exits 1"]),
         (["run"], ["slack", "discord", "--http", "--port"]),
     ],
 )
@@ -147,3 +147,10 @@ def test_platform_import_probe_can_fail(run_cli: RunCli, platform_stubs: dict[st
     result = run_cli("kb", "check", code="import slack_bolt\n" + _PROBE, extra_env=platform_stubs)
     last = result.stdout.decode().strip().splitlines()[-1]
     assert last == "STATUS 0 PLATFORM-MODULES slack_bolt"
+
+
+def test_log_level_flag_takes_any_case_and_names_itself_when_wrong(run_cli: RunCli) -> None:
+    assert run_cli("--log-level", "warning", "ask", "salary").returncode == 0
+    wrong = run_cli("--log-level", "loud", "ask", "salary")
+    assert wrong.returncode == 2
+    assert b"argument --log-level: invalid choice: 'LOUD'" in wrong.stderr

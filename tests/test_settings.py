@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,16 @@ def test_logging_settings_or_a_secret_never_logs_the_token(
         log.error("failed: %s", SettingsError(f"bad token {settings.discord_token}"))
     assert len(caplog.records) == 3
     assert FAKE_DISCORD_TOKEN not in caplog.text
+
+
+def test_env_example_documents_exactly_the_settings_that_exist() -> None:
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    listed = re.findall(r"^#?([A-Z][A-Z0-9_]+)=", example.read_text(encoding="utf-8"), re.M)
+    assert sorted(listed) == sorted(ENV_VARS)
+    assert {name for name, _ in ENV_VARS.values()} == {f.name for f in dataclasses.fields(Settings)}
+
+
+def test_an_empty_value_means_the_default() -> None:
+    """An uncommented "MLCAREER_KNOWLEDGE_DIR=" is not the current folder; "SLACK_PORT=" is fine."""
+    empty = dict.fromkeys(ENV_VARS, "") | {"MLCAREER_LOG_LEVEL": "  "}
+    assert Settings.load(environ=empty, dotenv=None) == Settings()

@@ -19,24 +19,38 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``ask`` to the command line."""
     parser = subparsers.add_parser(
         "ask",
         help="answer one question, or many as JSON lines",
-        description="Answer QUESTION and exit. With QUESTION '-', read questions from standard "
-        "input, one per line. With --json, write one JSON object per answer with the keys "
-        "question, section (null when the bot declines), entry, score, band, title and answer.",
+        description="Answer QUESTION and exit (status 0). With QUESTION '-', read questions "
+        "from standard input, one per line, and answer each in order. With --json, write one "
+        "JSON object per line with the keys question, section (null when the bot declines), "
+        "entry, score, band (answer, closest, decline, or the command's kind such as help), "
+        "title and answer (plain text); batch records add line, and warning when a line was "
+        "not valid UTF-8.",
+        epilog="Examples: mlcareer ask what skills do I need; "
+        "mlcareer ask --json - < questions.txt > answers.jsonl",
     )
-    parser.add_argument("question", nargs="+", help="the question, or '-' to read stdin")
+    parser.add_argument(
+        "question", nargs="+", metavar="QUESTION", help="the question, or '-' to read stdin"
+    )
     parser.add_argument("--json", action="store_true", help="write JSON lines")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer the question, or every line of stdin for '-'; exit status 0 whatever was asked."""
     router = Router(build_services(settings))
     tolerate_bad_text()
     words: list[str] = args.question
     with asyncio.Runner() as runner:
         if words == ["-"]:
+            if sys.stdin.isatty():
+                print(
+                    "mlcareer: reading questions, one per line; end with Ctrl-D",
+                    file=sys.stderr,
+                )
             for number, text, warning in read_lines(sys.stdin.buffer):
                 reply = runner.run(router.handle(Request(text=text)))
                 emit(reply, text, args.json, sys.stdout, line=number, warning=warning)
@@ -80,6 +94,9 @@ def emit(
     line: int | None = None,
     warning: str | None = None,
 ) -> None:
+    """Write one answer: a JSON record, or the rendered reply (batches separate each by a
+    blank line). ``line`` and ``warning`` go into batch records. Flushed, so a pipe reader
+    sees each answer as soon as it is ready."""
     if use_json:
         record = as_json(reply, question)
         if line is not None:

@@ -13,6 +13,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``chat`` to the command line."""
     parser = subparsers.add_parser(
         "chat",
         help="talk to the bot in this terminal",
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the knowledge base and talk until the user leaves; exit status 0."""
     router = Router(build_services(settings))
     tolerate_bad_text()
     with asyncio.Runner() as runner:

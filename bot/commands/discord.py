@@ -10,6 +10,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``discord invite`` to the command line."""
     parser = subparsers.add_parser(
         "discord",
         help="Discord helpers (invite link)",
@@ -31,8 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def print_invite(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the invite link on stdout (so it can be piped) and, on stderr, what each
-    permission it asks for is used for."""
+    """Print the invite link on stdout and what each permission is for on stderr."""
     from bot.adapters.discord.config import (
         application_id_from_token,
         require_token,

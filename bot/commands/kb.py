@@ -12,6 +12,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``kb check`` to the command line."""
     parser = subparsers.add_parser(
         "kb",
         help="work with the knowledge base",
@@ -29,12 +30,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "path",
         nargs="?",
         type=Path,
+        metavar="PATH",
         help="a knowledge folder or one file in it (default: the configured knowledge folder)",
     )
     check.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate PATH (or the configured folder): a summary and 0, or every problem and 1."""
     path: Path = args.path or settings.knowledge_dir
     try:
         knowledge = load_knowledge(path)
@@ -44,8 +47,12 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
         count = len(exc.problems)
         print(f"{count} problem{'s' if count != 1 else ''} found in {path}", file=sys.stderr)
         return 1
-    print(
-        f"{path}: OK, {len(knowledge.entries)} entries in "
+    counts = (
+        f"{len(knowledge.entries)} entries in "
         f"{len({e.section for e in knowledge.entries})} sections, {len(knowledge.tips)} tips"
     )
+    if path.is_file():  # the counts are the folder's: say so, rather than credit the file
+        print(f"{path}: OK (checked with the rest of {path.parent}: {counts})")
+    else:
+        print(f"{path}: OK, {counts}")
     return 0

@@ -19,6 +19,7 @@ PLATFORMS = ("slack", "discord")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``run`` to the command line."""
     parser = subparsers.add_parser(
         "run",
         help="serve the bot on Slack and/or Discord",
@@ -33,8 +34,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="Slack: serve the Events API over HTTP at /slack/events instead of Socket Mode",
     )
-    parser.add_argument("--port", type=int, help="Slack: HTTP port (default: SLACK_PORT or 3000)")
+    parser.add_argument(
+        "--port", type=port_number, help="Slack: HTTP port (default: SLACK_PORT or 3000)"
+    )
     parser.set_defaults(func=run)
+
+
+def port_number(text: str) -> int:
+    """``--port``: a TCP port, refused by argparse with a usage line when out of range."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return port
 
 
 def configured_platforms(settings: Settings) -> list[str]:
@@ -48,6 +62,7 @@ def configured_platforms(settings: Settings) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the named platform, or every configured one, until Ctrl-C; exit status 0."""
     if args.http is not None:
         settings = settings.with_overrides(slack_http=True)
     if args.port is not None:

@@ -9,6 +9,7 @@ from bot.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``slack manifest`` to the command line."""
     parser = subparsers.add_parser(
         "slack",
         help="Slack helpers (print the app manifest)",
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the app manifest as YAML on stdout."""
     from bot.adapters.slack.manifest import manifest_yaml
 
     sys.stdout.write(manifest_yaml(args.name, args.request_url))

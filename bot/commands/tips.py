@@ -29,6 +29,7 @@ from bot.tips.zones import load_zone
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``tips list`` and ``tips send-due`` to the command line."""
     parser = subparsers.add_parser(
         "tips",
         help="daily tips: list subscriptions, post the tips that are due",
@@ -75,6 +76,7 @@ def parse_moment(text: str) -> datetime:
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    """Print every channel's subscription as a table, or how to start one."""
     store = SqliteStore.open(settings.database_url)
     try:
         subscriptions = asyncio.run(store.all())
@@ -114,6 +116,7 @@ def subscription_table(subscriptions: Sequence[Subscription]) -> str:
 
 
 def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
+    """Post the tips due now (or at --at) and report; exit status 1 when a post failed."""
     configured = configured_platforms(settings)
     if not configured:
         raise SettingsError(

@@ -14,8 +14,10 @@ from typing import TextIO
 from bot.console.render import render
 from bot.core.request import Request
 from bot.core.router import Router
+from bot.core.text import is_blank
 
-QUIT_WORDS = frozenset({"/quit", "/exit", "/q"})
+# Besides the documented /quit, what people type to leave any terminal program.
+QUIT_WORDS = frozenset({"/quit", "/exit", "/q", "quit", "exit", "bye", "goodbye"})
 GREETING = (
     "mlcareer: ask me about becoming an ML engineer.\n"
     "Try 'skills', 'salary' or 'do I need a degree?'. Type 'help' for more, /quit to leave."
@@ -37,7 +39,9 @@ def chat(
         except (EOFError, KeyboardInterrupt):
             print("\nBye!", file=out)
             return 0
-        if line.strip().lower() in QUIT_WORDS:
+        if is_blank(line):
+            continue  # Enter on an empty prompt (or after an arrow key) asks again, as in a shell
+        if line.strip().lower().rstrip("!.") in QUIT_WORDS:
             print("Bye!", file=out)
             return 0
         reply = runner.run(router.handle(Request(text=line, user=user, channel="console")))

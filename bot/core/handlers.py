@@ -8,6 +8,8 @@ from bot.core import replies
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
+from bot.core.smalltalk import SmallTalk
+from bot.core.tip_words import tip_topic
 from bot.matching.matcher import Band
 
 
@@ -24,31 +26,36 @@ class Context:
 
 
 async def show_help(ctx: Context) -> Reply:
-    return replies.help_reply(ctx.notices)
+    """How to use the bot; ``tips on|off`` is listed only where daily tips run."""
+    return replies.help_reply(ctx.notices, daily_tips=ctx.services.tips is not None)
 
 
 async def show_topics(ctx: Context) -> Reply:
+    """Every topic the knowledge base answers, grouped by article section."""
     return replies.topics_reply(ctx.services.knowledge, ctx.notices)
 
 
 async def show_about(ctx: Context) -> Reply:
+    """Where the answers come from, so users can judge them."""
     return replies.about_reply(ctx.services.knowledge, ctx.notices)
 
 
 async def show_tip(ctx: Context) -> Reply:
-    """A random tip; ``tip <topic>`` narrows it to that topic's section."""
+    """A random tip; ``tip <topic>`` (or ``tip about <topic>``) narrows it to that topic's
+    section."""
     knowledge = ctx.services.knowledge
     tips = knowledge.tips
     notices = ctx.notices
-    if ctx.args:
-        entry = ctx.services.matcher.topic(ctx.args) or ctx.services.matcher.did_you_mean(ctx.args)
+    topic = tip_topic(ctx.args)
+    if topic:
+        entry = ctx.services.matcher.topic(topic) or ctx.services.matcher.did_you_mean(topic)
         if entry is not None:
             tips = tuple(tip for tip in tips if tip.section == entry.section) or tips
         else:
-            notices = (*notices, f"I have no topic called \u201c{ctx.args}\u201d; here is any tip.")
+            notices = (*notices, f"I have no topic called \u201c{topic}\u201d; here is any tip.")
     if not tips:
         return Reply(ReplyKind.NOTICE, "No tips yet", "The knowledge base has no tips.")
-    return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices)
+    return replies.tip_reply(ctx.services.rng.choice(tips), knowledge, notices, daily=False)
 
 
 async def manage_tips(ctx: Context) -> Reply:
@@ -67,12 +74,14 @@ async def manage_tips(ctx: Context) -> Reply:
 
 
 async def show_topic(ctx: Context) -> Reply:
+    """A topic named exactly: its entry, with full confidence."""
     entry = ctx.services.matcher.topic(ctx.text.rstrip("?!. "))
     assert entry is not None  # the route only matches known topic names
     return replies.answer(entry, ctx.services.knowledge, ctx.notices, 100.0)
 
 
 async def suggest_topic(ctx: Context) -> Reply:
+    """A near-miss topic name: ask whether the closest topic was meant, rather than guess."""
     entry = ctx.services.matcher.did_you_mean(ctx.text.rstrip("?!. "))
     assert entry is not None  # the route only matches near-miss topic names
     return replies.did_you_mean(entry, ctx.text, ctx.notices)
@@ -90,5 +99,11 @@ async def answer_question(ctx: Context) -> Reply:
     return replies.closest(best, result.matches[1:], knowledge, ctx.notices)
 
 
+async def reply_in_kind(ctx: Context) -> Reply:
+    """A greeting, thanks or goodbye gets one back; ``args`` holds the kind the route found."""
+    return replies.small_talk_reply(SmallTalk(ctx.args), ctx.services.knowledge, ctx.notices)
+
+
 async def no_words(ctx: Context) -> Reply:
+    """Emoji or punctuation only: ask for a question in words and list the topics."""
     return replies.not_understood(ctx.services.knowledge, ctx.notices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
+from bot.core.smalltalk import SmallTalk
 from bot.knowledge.model import Entry, KnowledgeBase, Tip
 from bot.knowledge.sections import SECTIONS, SECTIONS_BY_ID
 from bot.matching.matcher import Match
@@ -133,8 +134,21 @@ def section_links(knowledge: KnowledgeBase) -> tuple[TopicLink, ...]:
     )
 
 
-def help_reply(notices: tuple[str, ...] = ()) -> Reply:
-    """How to use the bot, the same on every platform (adapters add their own prefix)."""
+def help_reply(notices: tuple[str, ...] = (), daily_tips: bool = True) -> Reply:
+    """How to use the bot, the same on every platform (adapters add their own prefix).
+
+    ``daily_tips`` is False where ``tips on`` cannot work (the terminal): the command is left
+    out rather than offered and then refused.
+    """
+    commands = (
+        "<topic>: an answer on that topic, e.g. skills, salary, titles, path",
+        "<question>: any question in your own words",
+        "topics: everything I can answer",
+        "tip: a random tip (tip <topic> for one on a topic)",
+        *(("tips on|off|status|now: daily tips in this channel",) if daily_tips else ()),
+        "about: where my knowledge comes from",
+        "help: this message",
+    )
     return Reply(
         kind=ReplyKind.HELP,
         title="mlcareer: career advice on machine learning engineering",
@@ -143,21 +157,7 @@ def help_reply(notices: tuple[str, ...] = ()) -> Reply:
             "skills it takes, degrees, job titles, senior roles, salary and outlook. Name a "
             "topic or ask a question in your own words."
         ),
-        lists=(
-            BulletList(
-                "Commands",
-                (
-                    "<topic>: an answer on that topic, e.g. skills, salary, titles, path",
-                    "<question>: any question in your own words",
-                    "topics: everything I can answer",
-                    "tip: a random tip (tip <topic> for one on a topic)",
-                    "tips on|off|status|now: daily tips in this channel",
-                    "about: where my knowledge comes from",
-                    "help: this message",
-                ),
-            ),
-            BulletList("Try", EXAMPLES),
-        ),
+        lists=(BulletList("Commands", commands), BulletList("Try", EXAMPLES)),
         notices=notices,
     )
 
@@ -196,17 +196,58 @@ def about_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Repl
     )
 
 
-def tip_reply(tip: Tip, knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Reply:
-    """One tip, its section, and how to ask for more on it."""
+def tip_reply(
+    tip: Tip, knowledge: KnowledgeBase, notices: tuple[str, ...] = (), daily: bool = True
+) -> Reply:
+    """One tip, its section, and how to ask for more on it.
+
+    A daily tip (posted in a channel, outside any conversation) says which command shows its
+    section; one asked for with ``tip`` is an answer in a conversation, where the related topic
+    is enough and a slash command would be wrong (there is none in the terminal).
+    """
     section = SECTIONS_BY_ID[tip.section]
     more = knowledge.by_id.get(tip.section)
+    source = f"Article section: {section.name}"
     return Reply(
         kind=ReplyKind.TIP,
-        title="Tip of the day",
+        title="Tip of the day" if daily else "A tip",
         body=tip.text,
         related=(link(more),) if more else (),
-        source=f"Article section: {section.name}. More: /mlcareer {tip.section}",
+        source=f"{source}. More: /mlcareer {tip.section}" if daily else source,
         notices=notices,
         section=tip.section,
         entry_id=tip.id,
+    )
+
+
+def small_talk_reply(
+    kind: SmallTalk, knowledge: KnowledgeBase, notices: tuple[str, ...] = ()
+) -> Reply:
+    """A hello, a you're-welcome or a goodbye, each pointing back to what the bot can answer."""
+    if kind is SmallTalk.GREETING:
+        return Reply(
+            kind=ReplyKind.SMALL_TALK,
+            title="Hello!",
+            body=(
+                "I answer questions about becoming and working as a machine learning engineer. "
+                "Ask me something, for example \u201cwhat skills do I need?\u201d, or pick a "
+                "topic:"
+            ),
+            suggestions=section_links(knowledge),
+            notices=notices,
+        )
+    if kind is SmallTalk.THANKS:
+        return Reply(
+            kind=ReplyKind.SMALL_TALK,
+            title="Glad to help",
+            body="Ask me anything else about ML engineering careers, or send \u201ctopics\u201d "
+            "to see everything I know.",
+            notices=notices,
+        )
+    return Reply(
+        kind=ReplyKind.SMALL_TALK,
+        title="Goodbye!",
+        body="Good luck on your way into ML engineering. I'm here whenever you have another "
+        "question.",
+        notices=notices,
     )

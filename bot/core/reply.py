@@ -21,6 +21,7 @@ class ReplyKind(StrEnum):
     TOPICS = "topics"
     TIP = "tip"
     ABOUT = "about"
+    SMALL_TALK = "small_talk"  # a reply to hello, thanks or goodbye
     NOTICE = "notice"  # a short status message (subscriptions and the like)
     ERROR = "error"  # the bot failed; the text is a polite apology
 

@@ -6,6 +6,7 @@ the router never raises.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -14,7 +15,9 @@ from bot.core.handlers import Context
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
+from bot.core.smalltalk import small_talk
 from bot.core.text import CleanText, clean
+from bot.core.tip_words import tip_request, tip_topic
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +57,62 @@ def exactly(*words: str) -> RouteTest:
 
 
 def empty(text: str, services: Services) -> str | None:
+    """Nothing at all after cleaning (a bare mention, whitespace): help is the useful reply."""
     return "" if not text else None
 
 
 def wordless(text: str, services: Services) -> str | None:
+    """Text without a letter or digit (emoji, punctuation): nothing the matcher could read."""
     return "" if not CleanText(text).has_words else None
 
 
 def topic_name(text: str, services: Services) -> str | None:
+    """Exactly a topic's id or alias ("skills", "titles"), ignoring end punctuation."""
     return "" if services.matcher.topic(text.rstrip("?!. ")) is not None else None
 
 
 def near_topic_name(text: str, services: Services) -> str | None:
-    """A single word close to a topic name, that is not a question the matcher answers."""
+    """A single word close to, but not exactly, a topic name ("skils"): offer the topic."""
     word = text.rstrip("?!. ")
     if " " in word or services.matcher.did_you_mean(word) is None:
         return None
     return ""
 
 
+def greeting_or_thanks(text: str, services: Services) -> str | None:
+    """Only small talk ("hi", "thanks!", "bye"): the handler gets its kind."""
+    kind = small_talk(text)
+    return kind.value if kind is not None else None
+
+
+def asks_for_a_tip(text: str, services: Services) -> str | None:
+    """A tip asked for in words ("give me a tip", "any tips on salary?"); a topic after it must
+    be one the bot knows, or the text is left to the matcher as a question."""
+    words = tip_request(text)
+    if words is None:
+        return None
+    topic = tip_topic(words)
+    matcher = services.matcher
+    if topic and matcher.topic(topic) is None and matcher.did_you_mean(topic) is None:
+        return None
+    return words
+
+
+_ABOUT_QUESTION = re.compile(
+    r"\b(who wrote (it|this|the article|that)|(which|what) (article|source)s?\b"
+    r"|your (source|sources|info|information|knowledge|data)\b"
+    r"|where (do|does) (you|your|the bot|this bot)\b.*\b(come from|get|learn))",
+    re.IGNORECASE,
+)
+
+
+def about_question(text: str, services: Services) -> str | None:
+    """A question about the bot's own source ("where does your info come from?")."""
+    return "" if _ABOUT_QUESTION.search(text) else None
+
+
 def anything(text: str, services: Services) -> str | None:
+    """The last row: whatever is left is a free question for the matcher."""
     return text
 
 
@@ -87,8 +126,11 @@ ROUTES: tuple[Route, ...] = (
         handlers.show_topics,
     ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
+    Route("about-question", about_question, handlers.show_about),
     Route("tip", command("tip"), handlers.show_tip),
     Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
+    Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),
+    Route("tip-in-words", asks_for_a_tip, handlers.show_tip),
     Route("topic", topic_name, handlers.show_topic),
     Route("did-you-mean", near_topic_name, handlers.suggest_topic),
     Route("question", anything, handlers.answer_question),

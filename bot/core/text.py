@@ -12,6 +12,9 @@ _LEADING_MENTIONS = re.compile(
     r"^(?:\s*(?:<@!?[A-Za-z0-9]+(?:\|[^>]*)?>|@mlcareer\b)[\s,:]*)+", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
+# Terminal escape sequences (an arrow key pressed at the chat prompt arrives as ESC [ A):
+# CSI and SS3 sequences, 8-bit CSI, and the other two-character escapes.
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +31,10 @@ class CleanText:
 
 
 def clean(raw: str, limit: int) -> CleanText:
-    """Strip control characters and leading mentions, fold whitespace, cut to ``limit`` chars."""
+    """Strip control characters, terminal escapes and leading mentions, fold whitespace, and cut
+    to ``limit`` characters (the notice says so)."""
     notices: list[str] = []
-    text = "".join(_printable(ch) for ch in raw)
+    text = "".join(_printable(ch) for ch in _ESCAPES.sub("", raw))
     text = _LEADING_MENTIONS.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
@@ -41,10 +45,18 @@ def clean(raw: str, limit: int) -> CleanText:
     return CleanText(text, tuple(notices))
 
 
+def is_blank(raw: str) -> bool:
+    """True when nothing is left once cleaned: whitespace, control characters, terminal escapes
+    (an arrow key pressed at the prompt) or a bare mention."""
+    return not clean(raw, len(raw) + 1).text
+
+
 def _printable(ch: str) -> str:
     category = unicodedata.category(ch)
-    if category == "Cc":  # NUL, escapes, tabs, newlines: all become plain spaces
-        return " "
+    if category == "Cc":
+        # Tabs, newlines and the like separate words; NUL, BEL, DEL and the rest are noise
+        # inside a word ("sal\0ary" is "salary").
+        return " " if ch.isspace() else ""
     if category in {"Cs", "Co", "Cn"}:  # lone surrogates, private use, unassigned
         return ""
     return ch

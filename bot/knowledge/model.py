@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.knowledge.sections import SECTIONS_BY_ID, Section
-
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -29,10 +27,6 @@ class Entry:
     def is_section_entry(self) -> bool:
         """True for the entry that answers the whole section (``/mlcareer skills``)."""
         return self.id == self.section
-
-    @property
-    def section_info(self) -> Section:
-        return SECTIONS_BY_ID[self.section]
 
 
 @dataclass(frozen=True, slots=True)

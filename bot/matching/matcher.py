@@ -60,7 +60,7 @@ class Thresholds:
     """Score bands: at or above ``confident`` answer; at or above ``decline`` offer the closest."""
 
     confident: float = 55.0
-    decline: float = 30.0
+    decline: float = 33.0
 
 
 @dataclass(frozen=True, slots=True)

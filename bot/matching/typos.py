@@ -1,11 +1,11 @@
-"""Typo repair against the knowledge base's own vocabulary, with rapidfuzz's Levenshtein."""
+"""Typo repair against the knowledge base's own vocabulary, with rapidfuzz's edit distances."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 
 class TypoFixer:
@@ -13,6 +13,9 @@ class TypoFixer:
 
     Only words of five letters or more are repaired (one edit allowed; two from eight letters
     up), because short words sit too close to each other ("pay" and "play") to guess safely.
+    Swapped neighbours count as one edit ("titels" -> "titles"). A five-letter word is only
+    repaired by adding or dropping a letter ("skils" -> "skills"), never by changing one:
+    too many real words are one letter from another at that length ("clear" and "clean").
     Ties go to the alphabetically first candidate so the result never depends on set order.
     """
 
@@ -36,8 +39,10 @@ class TypoFixer:
             return cached
         limit = 2 if len(word) >= 8 else 1
         best = process.extract(
-            word, self._choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=None
+            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
         )
+        if len(word) == 5:
+            best = [b for b in best if len(b[0]) != len(word)]
         fixed = word
         if best:
             lowest = min(distance for _, distance, _ in best)

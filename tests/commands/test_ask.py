@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,3 +168,28 @@ def test_ask_prints_to_an_ascii_only_terminal_without_crashing(run_cli: RunCli) 
     assert result.returncode == 0
     assert b"Did you mean ?skills?" in result.stdout
     assert b"Traceback" not in result.stderr
+
+
+def test_ask_batch_from_a_terminal_says_it_is_waiting_for_lines(tmp_path: Path) -> None:
+    """Typed at a terminal, 'ask -' would otherwise sit silent; piped input gets no such line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLCAREER_", "PYTHONIO"))}
+    main_end, child_end = pty.openpty()
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json", "-"],
+        stdin=child_end,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    ) as process:
+        os.close(child_end)
+        os.write(main_end, b"salary\n\x04")
+        out, err = process.communicate(timeout=60)
+    os.close(main_end)
+    assert process.returncode == 0
+    assert err.decode() == "mlcareer: reading questions, one per line; end with Ctrl-D\n"
+    assert json.loads(out)["section"] == "salary"
+
+
+def test_ask_batch_from_a_pipe_prints_no_prompt(run_cli: RunCli) -> None:
+    assert run_cli("ask", "-", stdin=b"salary\n").stderr == b""

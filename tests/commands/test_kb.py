@@ -59,6 +59,9 @@ def test_kb_check_single_file_ignores_problems_in_other_files(
     folder = kb_fixtures / "two-files"
     fine = run_cli("kb", "check", str(folder / "fine.yaml"))
     assert fine.returncode == 0, fine.stderr.decode()
+    assert fine.stdout.decode().startswith(
+        f"{folder / 'fine.yaml'}: OK (checked with the rest of {folder}: "
+    )
     broken = run_cli("kb", "check", str(folder / "broken.yaml"))
     assert broken.returncode == 1
     err = broken.stderr.decode()

@@ -96,7 +96,7 @@ def test_topics_groups_entries_under_section_names(knowledge: KnowledgeBase) -> 
     assert_fits(text)
 
 
-def test_tip_shows_the_tip_and_where_to_read_more(knowledge: KnowledgeBase) -> None:
+def test_daily_tip_shows_the_tip_and_where_to_read_more(knowledge: KnowledgeBase) -> None:
     tip = knowledge.tips[0]
     text = render(replies.tip_reply(tip, knowledge))
     assert text.startswith("Tip of the day\n==============\n")

@@ -6,6 +6,8 @@ import asyncio
 import io
 from collections.abc import Callable
 
+import pytest
+
 from bot.console.repl import GREETING, chat
 from bot.core.router import Router
 
@@ -45,3 +47,24 @@ def test_chat_ends_quietly_on_ctrl_c(router: Router) -> None:
 
 def test_chat_ends_on_end_of_input(router: Router) -> None:
     assert run_chat(router, lines()).endswith("\nBye!\n")
+
+
+def test_empty_lines_and_arrow_keys_just_prompt_again(router: Router) -> None:
+    prompts: list[str] = []
+    read = lines("", "   ", "\t\x1b[A", "salary")
+
+    def read_line(prompt: str) -> str:
+        prompts.append(prompt)
+        return read(prompt)
+
+    out = run_chat(router, read_line)
+    assert len(prompts) == 5
+    assert "mlcareer: career advice" not in out  # no help screen for an accidental Enter
+    assert out.count("=====") == 1  # the one reply: salary
+
+
+@pytest.mark.parametrize("word", ["quit", "exit", "bye", "Bye!", "goodbye"])
+def test_chat_also_leaves_on_plain_quit_words(router: Router, word: str) -> None:
+    out = run_chat(router, lines(word, "salary"))
+    assert "$114,121" not in out
+    assert out.endswith("Bye!\n")

@@ -43,9 +43,16 @@ def test_clean_cuts_to_the_limit_after_folding_whitespace() -> None:
         ("\ue000salary", "salary"),  # private use
         ("<@U123> <@!456>, @mlcareer: salary", "salary"),
         ("<@U123|mlcareer> salary", "salary"),
+        ("sal\x00ary", "salary"),  # NUL inside a word is noise, not a space
+        ("\x1b[A\x1b[Bskills\x1b[2J", "skills"),  # arrow keys, clear screen
+        ("\x1bOA", ""),  # an arrow key in application mode
+        ("\x9b1;2Hsalary", "salary"),  # 8-bit CSI
+        ("a\x1cb\x85c", "a b c"),  # separator controls still separate words
     ],
 )
-def test_clean_removes_control_characters_and_leading_mentions(text: str, cleaned: str) -> None:
+def test_clean_removes_control_characters_escapes_and_leading_mentions(
+    text: str, cleaned: str
+) -> None:
     assert clean(text, limit=2000).text == cleaned
 
 
@@ -61,6 +68,8 @@ def test_clean_removes_control_characters_and_leading_mentions(text: str, cleane
         ("@mlcareer", ReplyKind.HELP, None),
         ("what\x07 skills\x1b do\x00 I need", ReplyKind.ANSWER, "skills"),
         ("\x00salary\x00", ReplyKind.ANSWER, "salary"),
+        ("sal\x00ary", ReplyKind.ANSWER, "salary"),
+        ("\x1b[A", ReplyKind.HELP, None),
         ("<@U123> salary", ReplyKind.ANSWER, "salary"),
         ("🤖 what skills do I need? 🚀", ReplyKind.ANSWER, "skills"),
         ("какие skills нужны для ML engineer", ReplyKind.ANSWER, "skills"),

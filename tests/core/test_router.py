@@ -39,8 +39,16 @@ async def test_help_words_get_help_listing_the_commands(router: Router, text: st
     reply = await ask(router, text)
     assert reply.kind is ReplyKind.HELP
     commands = reply.lists[0].items
-    for word in ("topics", "tip", "tips on|off|status|now", "about", "help"):
+    for word in ("topics", "tip", "about", "help"):
         assert any(item.startswith(word) for item in commands), word
+
+
+async def test_help_offers_daily_tips_only_where_they_run(services: Services) -> None:
+    """Without a tips service (the terminal) 'tips on' would be refused, so help leaves it out."""
+    without = await ask(Router(services), "help")
+    with_tips = await ask(Router(replace(services, tips=RecordingTips())), "help")
+    assert not any(item.startswith("tips on") for item in without.lists[0].items)
+    assert "tips on|off|status|now: daily tips in this channel" in with_tips.lists[0].items
 
 
 @pytest.mark.parametrize("text", ["topics", "Topics?", "list", "menu", "sections"])
@@ -70,8 +78,14 @@ async def test_tip_gives_a_tip_from_the_deck(router: Router, knowledge: Knowledg
     tip = next(t for t in knowledge.tips if t.id == reply.entry_id)
     assert reply.body == tip.text
     assert reply.section == tip.section
-    assert reply.source is not None
-    assert tip.section in reply.source
+    assert [link.topic for link in reply.related] == [tip.section]
+
+
+async def test_tip_asked_for_names_no_slash_command(router: Router) -> None:
+    """A tip in a conversation is no daily post: no "/mlcareer ..." (wrong in the terminal)."""
+    reply = await ask(router, "tip salary")
+    assert reply.title == "A tip"
+    assert reply.source == "Article section: Salary"
 
 
 async def test_tip_is_chosen_by_the_injected_rng(services: Services) -> None:
@@ -91,6 +105,38 @@ async def test_tip_with_a_topic_stays_in_that_section(
         assert reply.kind is ReplyKind.TIP
         assert reply.section == section
         assert not reply.notices
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("tip about salary", "salary"),
+        ("tip on job titles please", "job-titles"),
+        ("can you give me a tip about salery?", "salary"),
+        ("any tips on skills", "skills"),
+    ],
+)
+async def test_tip_asked_for_in_words_stays_in_the_topic_named(
+    router: Router, text: str, section: str
+) -> None:
+    for _ in range(10):
+        reply = await ask(router, text)
+        assert reply.kind is ReplyKind.TIP
+        assert reply.section == section
+        assert not reply.notices
+
+
+@pytest.mark.parametrize("text", ["give me a tip", "any tips?", "another tip please", "a tip"])
+async def test_tip_asked_for_in_words_gets_a_tip(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.TIP
+    assert not reply.notices
+
+
+async def test_a_question_that_mentions_tips_goes_to_the_matcher(router: Router) -> None:
+    """Only known topics follow a tip request; anything else is a question (here declined)."""
+    reply = await ask(router, "any tips for my kaggle titanic notebook? accuracy stuck at 0.77")
+    assert reply.kind is ReplyKind.DECLINE
 
 
 async def test_tip_with_a_misspelt_topic_uses_the_topic_it_meant(router: Router) -> None:
@@ -234,6 +280,48 @@ async def test_the_same_question_always_gets_the_same_reply(router: Router) -> N
     assert replies[0] == replies[1] == replies[2]
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("hi", "Hello!"),
+        ("Hello there!", "Hello!"),
+        ("hey bot", "Hello!"),
+        ("good morning", "Hello!"),
+        ("<@U123> hi", "Hello!"),
+        ("thanks!", "Glad to help"),
+        ("thank you so much", "Glad to help"),
+        ("thanks bot you\u2019re awesome", "Glad to help"),
+        ("ok", "Glad to help"),
+        ("bye", "Goodbye!"),
+        ("thanks, bye", "Goodbye!"),
+    ],
+)
+async def test_greetings_thanks_and_goodbyes_get_a_reply_in_kind(
+    router: Router, text: str, title: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.SMALL_TALK
+    assert reply.title == title
+    assert reply.section is None
+
+
+async def test_a_greeting_lists_the_topics(router: Router) -> None:
+    reply = await ask(router, "hello")
+    assert [link.topic for link in reply.suggestions] == list(SECTION_IDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [("hi, what skills do I need?", "skills"), ("thanks, and how much do they earn?", "salary")],
+)
+async def test_a_question_after_a_greeting_is_still_answered(
+    router: Router, text: str, section: str
+) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.section == section
+
+
 async def test_leading_mention_is_ignored(router: Router) -> None:
     reply = await ask(router, "<@U123ABC> salary")
     assert reply.kind is ReplyKind.ANSWER
@@ -289,3 +377,22 @@ async def test_router_keeps_working_after_a_handler_failed(services: Services) -
     router = Router(services, routes=(Route("flaky", anything, flaky),))
     assert (await ask(router, "one")).kind is ReplyKind.ERROR
     assert (await ask(router, "two")).kind is ReplyKind.HELP
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who wrote the article?",
+        "where does your info come from",
+        "what are your sources?",
+        "which article do you use",
+    ],
+)
+async def test_questions_about_the_source_get_the_about_reply(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.ABOUT
+
+
+async def test_a_career_question_mentioning_where_is_not_about_the_bot(router: Router) -> None:
+    reply = await ask(router, "where do ML engineers work?")
+    assert reply.kind is not ReplyKind.ABOUT

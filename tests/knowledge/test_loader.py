@@ -163,3 +163,59 @@ def test_every_tip_is_short_and_named_after_its_section(knowledge: KnowledgeBase
         assert tip.id.startswith(f"tip-{tip.section}-"), tip.id
         assert 20 <= len(tip.text) <= 280, tip.id
         assert 1 <= len(re.findall(r"[.!?](?:\s|$)", tip.text)) <= 2, tip.id
+
+
+def test_bad_pattern_is_reported_at_its_own_line_after_an_empty_one(tmp_path: Path) -> None:
+    (tmp_path / "vocabulary.yaml").write_text(
+        'vocabulary:\n  patterns:\n    employers:\n      - ""\n      - "where (do"\n',
+        encoding="utf-8",
+    )
+    problems = problems_of(tmp_path / "vocabulary.yaml")
+    assert problems[0].startswith(f"{tmp_path / 'vocabulary.yaml'}:4: patterns 'employers'")
+    assert problems[1].startswith(f"{tmp_path / 'vocabulary.yaml'}:5: pattern 'where (do'")
+
+
+def test_unreadable_file_or_folder_is_a_problem_not_a_crash(
+    kb_fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission errors (faked: tests may run as root) end up in the problem list."""
+    folder = kb_fixtures / "valid"
+    real_read_text = Path.read_text
+
+    def read_text(self: Path, *args: object, **kwargs: object) -> str:
+        if self.name == "knowledge.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    assert problems_of(folder) == [
+        f"{folder / 'knowledge.yaml'}:1: cannot read the file (Permission denied)"
+    ]
+
+    def iterdir(self: Path) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    assert problems_of(folder) == [f"{folder}: cannot read the folder (Permission denied)"]
+
+
+def test_answers_written_as_literal_blocks_are_unwrapped_into_paragraphs(
+    kb_fixtures: Path, tmp_path: Path
+) -> None:
+    text = (kb_fixtures / "valid" / "knowledge.yaml").read_text(encoding="utf-8")
+    wrapped = (
+        "  - id: outlook\n    section: outlook\n    title: Outlook\n    answer: |\n"
+        "      Demand is\n      growing   fast.\n\n\n      Three reasons:\n"
+        "      - more data\n      - more models\n"
+    )
+    start = text.index("  - id: outlook\n")
+    end = text.index("    source:", start)
+    (tmp_path / "knowledge.yaml").write_text(text[:start] + wrapped + text[end:], "utf-8")
+    entry = load_knowledge(tmp_path).by_id["outlook"]
+    assert entry.answer == "Demand is growing fast.\n\nThree reasons:\n- more data\n- more models"
+
+
+def test_shipped_answers_have_no_line_breaks_inside_a_paragraph(knowledge: KnowledgeBase) -> None:
+    for entry in knowledge.entries:
+        for paragraph in entry.answer.split("\n\n"):
+            assert "\n" not in paragraph, entry.id

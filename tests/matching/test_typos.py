@@ -22,4 +22,15 @@ def test_far_words_are_left_alone() -> None:
 
 
 def test_ties_break_alphabetically() -> None:
-    assert TypoFixer(["caste", "casts"]).fix("castx") == "caste"
+    assert TypoFixer(["castle", "castly"]).fix("castlx") == "castle"
+
+
+def test_swapped_letters_count_as_one_edit() -> None:
+    assert TypoFixer(["titles"]).fix("titels") == "titles"
+
+
+def test_five_letter_words_are_not_repaired_by_changing_a_letter() -> None:
+    """'clear' is a word of its own, not a typo of 'clean'; 'skils' still becomes 'skills'."""
+    fixer = TypoFixer(["clean", "skills"])
+    assert fixer.fix("clear") == "clear"
+    assert fixer.fix("skils") == "skills"

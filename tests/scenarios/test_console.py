@@ -17,6 +17,7 @@ from tests.scenarios.transcript import load, transcripts
 
 @pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
 async def test_console_conversation(path: Path, knowledge: KnowledgeBase, matcher: Matcher) -> None:
+    """Each turn of the transcript, rendered for the terminal, shows every fragment expected."""
     router = Router(Services(knowledge=knowledge, matcher=matcher))
     for turn in load(path):
         shown = render(await router.handle(Request(text=turn.said)))
