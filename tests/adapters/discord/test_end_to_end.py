@@ -73,8 +73,13 @@ async def mlcareer(
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGINT)
-            async with asyncio.timeout(START_SECONDS):
+            try:
+                async with asyncio.timeout(START_SECONDS):
+                    await process.wait()
+            except TimeoutError:
+                process.kill()  # never leave a bot running behind a failed test
                 await process.wait()
+                raise
 
 
 async def answered_mention(server: FakeDiscord) -> fake.Received:
