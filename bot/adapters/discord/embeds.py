@@ -9,7 +9,6 @@ and ``@everyone`` or ``<@id>`` can never become a mention, even before ``allowed
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -39,7 +38,6 @@ TOPIC_PREFIX = "mlcareer:topic:"
 SHARE_ID = "mlcareer:share"
 SHARE_LABEL = "Share in channel"
 ELLIPSIS = "\u2026"
-LIST_ITEM = re.compile(r"^(?:[-*\u2022]\s|\d+[.)]\s)")
 BULLET = "\u2022"
 
 COLOURS: dict[ReplyKind, int] = {
@@ -167,27 +165,16 @@ def render(reply: Reply, *, shareable: bool) -> Rendered:
 
 
 def description_text(reply: Reply) -> str:
-    """Notices (in italics) then the body, reflowed and escaped."""
+    """Notices (in italics) then the body, escaped.
+
+    Line breaks are kept as the core wrote them (a tips status puts the schedule, the next tip
+    and the deck on lines of their own); knowledge text has no hard wraps left, the loader
+    joins them.
+    """
     parts = [f"*{escape(notice)}*" for notice in reply.notices if notice.strip()]
     if reply.body.strip():
-        parts.append(escape(reflow(reply.body)))
+        parts.append(escape(reply.body.strip()))
     return "\n\n".join(parts)
-
-
-def reflow(text: str) -> str:
-    """Join hard-wrapped lines into paragraphs (Discord shows every newline as a break);
-    blank lines and lines that start a list item stay as they are."""
-    paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
-        joined: list[str] = []
-        for line in lines:
-            if joined and not LIST_ITEM.match(line):
-                joined[-1] = f"{joined[-1]} {line}"
-            else:
-                joined.append(line)
-        paragraphs.append("\n".join(joined))
-    return "\n\n".join(paragraphs)
 
 
 def list_fields(reply: Reply, pointer: str) -> list[dict[str, Any]]:

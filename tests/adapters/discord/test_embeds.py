@@ -16,7 +16,7 @@ from tests.adapters.discord.events import FIXTURES
 ANSWER = Reply(
     kind=ReplyKind.ANSWER,
     title="Skills an ML engineer needs",
-    body="Three subjects matter: computer science,\nmathematics and statistics.\n\nAlso *code*.",
+    body="Three subjects matter: computer science, mathematics and statistics.\n\nAlso *code*.",
     lists=(BulletList(None, ("Python and Java", "TensorFlow and PyTorch")),),
     related=(TopicLink("skills/programming-languages", "Programming languages"),),
     suggestions=(TopicLink("salary", "Salary"),),
@@ -103,9 +103,13 @@ def test_shorten_never_exceeds_the_limit_nor_leaves_a_dangling_escape(limit: int
     assert (len(head) - len(head.rstrip("\\"))) % 2 == 0
 
 
-def test_hard_wrapped_knowledge_text_is_reflowed() -> None:
-    description = render(ANSWER, shareable=False).embed["description"]
-    assert "computer science, mathematics" in description
+def test_line_breaks_in_a_reply_are_kept() -> None:
+    """The tips status puts schedule, next tip and deck on lines of their own, as on Slack
+    and in the terminal."""
+    status = Reply(ReplyKind.NOTICE, "Daily tips", "Every day at 09:00.\nNext tip: today.")
+    assert render(status, shareable=False).embed["description"] == (
+        "Every day at 09:00.\nNext tip: today."
+    )
 
 
 def test_a_short_description_costs_no_field() -> None:
