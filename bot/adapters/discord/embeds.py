@@ -1,15 +1,14 @@
 """Reply -> Discord embed and buttons, kept within Discord's size limits.
 
 ``render`` is a pure function that returns the embed as the JSON dict Discord receives, so it
-can be compared with golden files; ``to_embed`` and ``to_view`` turn that into discord.py
-objects at the last moment. Reply text is plain, so every piece of it is escaped: Markdown
-characters show as typed and ``@everyone`` or ``<@id>`` can never become a mention, even before
-``allowed_mentions`` (which every message also sets to none) is applied.
+can be compared with golden files; ``outgoing`` turns that into discord.py objects at the last
+moment. Reply text is plain, so every piece of it is escaped: Markdown characters show as typed
+and ``@everyone`` or ``<@id>`` can never become a mention, even before ``allowed_mentions``
+(which every message also sets to none) is applied.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -20,7 +19,7 @@ from bot.core.reply import Reply, ReplyKind, TopicLink
 from bot.knowledge.sections import SECTIONS_BY_ID
 
 # Discord's documented limits for messages, embeds and buttons.
-CONTENT_LIMIT = 2000
+CONTENT_LIMIT = 2000  # message text (the share line)
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
 FIELD_NAME_LIMIT = 256
@@ -39,7 +38,6 @@ TOPIC_PREFIX = "mlcareer:topic:"
 SHARE_ID = "mlcareer:share"
 SHARE_LABEL = "Share in channel"
 ELLIPSIS = "\u2026"
-LIST_ITEM = re.compile(r"^(?:[-*\u2022]\s|\d+[.)]\s)")
 BULLET = "\u2022"
 
 COLOURS: dict[ReplyKind, int] = {
@@ -75,11 +73,10 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A reply ready for Discord: one embed as JSON, its buttons and optional message text."""
+    """A reply ready for Discord: one embed as JSON and its buttons."""
 
     embed: dict[str, Any]
     buttons: tuple[Button, ...] = ()
-    content: str | None = None
 
 
 def escape(text: str) -> str:
@@ -92,6 +89,8 @@ def shorten(text: str, limit: int, pointer: str = "") -> str:
     ``pointer`` (a line saying where the rest is) when anything was cut."""
     if len(text) <= limit:
         return text
+    if limit <= 0:
+        return ""
     tail = ELLIPSIS + (f"\n\n{pointer}" if pointer else "")
     room = max(0, limit - len(tail))
     cut = text[:room]
@@ -127,24 +126,35 @@ def render(reply: Reply, *, shareable: bool) -> Rendered:
     """The embed and buttons for ``reply``; ``shareable`` adds the "Share in channel" button
     (for ephemeral answers)."""
     pointer = shortened_pointer(reply)
-    title = shorten(escape(reply.title), TITLE_LIMIT)
-    footer = shorten(reply.source, FOOTER_LIMIT) if reply.source else ""
+    title = shorten(escape(reply.title.strip()), TITLE_LIMIT)
+    footer = shorten(reply.source.strip(), FOOTER_LIMIT) if reply.source else ""
     fields = list_fields(reply, pointer)
     if len(fields) > FIELD_COUNT_LIMIT:
         fields = [*fields[: FIELD_COUNT_LIMIT - 1], {"name": "More", "value": pointer}]
     fixed = len(title) + len(footer)
+    description = description_text(reply)
+
+    def wanted(dropped: bool) -> int:
+        """Room the description keeps before trailing fields go: what it needs (with the
+        pointer once a field is dropped), but no more than ``MIN_DESCRIPTION``."""
+        needed = len(description) + (len(pointer) + 2 if dropped else 0)
+        return min(needed, MIN_DESCRIPTION)
+
     dropped = False
-    while fields and fixed + _fields_length(fields) + MIN_DESCRIPTION > EMBED_TOTAL_LIMIT:
+    while fields and fixed + _fields_length(fields) + wanted(dropped) > EMBED_TOTAL_LIMIT:
         fields.pop()
         dropped = True
     room = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - fixed - _fields_length(fields))
-    description = description_text(reply)
     if dropped:
         description = shorten(description, room - len(pointer) - 2)
         description = f"{description}\n\n{pointer}" if description else pointer
     description = shorten(description, room, pointer)
+    if not (title or description or fields):
+        description = "(no answer)"  # Discord refuses an embed with nothing to show
 
-    embed: dict[str, Any] = {"title": title, "color": COLOURS.get(reply.kind, 0x5865F2)}
+    embed: dict[str, Any] = {"color": COLOURS.get(reply.kind, 0x5865F2)}
+    if title:
+        embed["title"] = title
     if description:
         embed["description"] = description
     if fields:
@@ -155,36 +165,24 @@ def render(reply: Reply, *, shareable: bool) -> Rendered:
 
 
 def description_text(reply: Reply) -> str:
-    """Notices (in italics) then the body, reflowed and escaped."""
+    """Notices (in italics) then the body, escaped.
+
+    Line breaks are kept as the core wrote them (a tips status puts the schedule, the next tip
+    and the deck on lines of their own); knowledge text has no hard wraps left, the loader
+    joins them.
+    """
     parts = [f"*{escape(notice)}*" for notice in reply.notices if notice.strip()]
     if reply.body.strip():
-        parts.append(escape(reflow(reply.body)))
+        parts.append(escape(reply.body.strip()))
     return "\n\n".join(parts)
-
-
-def reflow(text: str) -> str:
-    """Join hard-wrapped lines into paragraphs (Discord shows every newline as a break);
-    blank lines and lines that start a list item stay as they are."""
-    paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
-        joined: list[str] = []
-        for line in lines:
-            if joined and not LIST_ITEM.match(line):
-                joined[-1] = f"{joined[-1]} {line}"
-            else:
-                joined.append(line)
-        paragraphs.append("\n".join(joined))
-    return "\n\n".join(paragraphs)
 
 
 def list_fields(reply: Reply, pointer: str) -> list[dict[str, Any]]:
     """One field per bullet list; a list longer than a field continues in the next one."""
     fields: list[dict[str, Any]] = []
     for bullets in reply.lists:
-        name = (
-            shorten(escape(bullets.title), FIELD_NAME_LIMIT - 12) if bullets.title else "Key points"
-        )
+        title = (bullets.title or "").strip()
+        name = shorten(escape(title), FIELD_NAME_LIMIT - 12) if title else "Key points"
         lines = [
             shorten(f"{BULLET} {escape(item)}", FIELD_VALUE_LIMIT, pointer)
             for item in bullets.items
@@ -228,30 +226,3 @@ def buttons_for(reply: Reply, *, shareable: bool) -> tuple[Button, ...]:
     if shareable:
         buttons.append(Button(SHARE_LABEL, SHARE_ID, ButtonStyle.SUCCESS))
     return tuple(buttons)
-
-
-def to_embed(rendered: Rendered) -> discord.Embed:
-    """The discord.py embed for a rendered reply."""
-    return discord.Embed.from_dict(rendered.embed)
-
-
-def to_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
-    """A discord.py view holding ``buttons``, or None when there are none.
-
-    The view is stopped at once so discord.py does not keep it in memory: clicks are answered
-    statelessly from the custom id (see ``handlers.answer_component``), which also keeps the
-    buttons working after a restart.
-    """
-    if not buttons:
-        return None
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(
-            discord.ui.Button(
-                label=button.label,
-                custom_id=button.custom_id,
-                style=getattr(discord.ButtonStyle, button.style.value),
-            )
-        )
-    view.stop()
-    return view

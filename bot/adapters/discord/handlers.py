@@ -17,15 +17,9 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.adapters.discord.embeds import (
-    CONTENT_LIMIT,
-    SHARE_ID,
-    Rendered,
-    render,
-    shorten,
-    to_embed,
-    to_view,
-)
+from bot.adapters.discord.commands import CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT
+from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, render, shorten
+from bot.adapters.discord.outgoing import NO_MENTIONS, message_kwargs, to_view
 from bot.adapters.discord.translate import (
     button_topic,
     command_text,
@@ -41,11 +35,8 @@ from bot.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 DEFER_AFTER = 2.0  # seconds: Discord needs the first response within 3
 AUTOCOMPLETE_LIMIT = 25
-CHOICE_NAME_LIMIT = 100
-CHOICE_VALUE_LIMIT = 100
 POSTED_PUBLICLY = "Posted in the channel."
 
 
@@ -75,13 +66,21 @@ def payload(interaction: discord.Interaction[Any]) -> Mapping[str, Any]:
 async def respond(
     interaction: discord.Interaction[Any], router: Router, request: Request, defer_after: float
 ) -> None:
-    """Route ``request`` and answer the interaction, deferring first if routing is slow."""
+    """Route ``request`` and answer the interaction, deferring first if routing is slow.
+
+    If deferring fails (the interaction expired, Discord is unreachable) or this handler is
+    cancelled, the routing is cancelled too: nobody could receive its answer.
+    """
     task = asyncio.ensure_future(router.handle(request))
-    done, _ = await asyncio.wait({task}, timeout=defer_after)
-    deferred = not done
-    if deferred:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-    await send_reply(interaction, await task, deferred=deferred)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=defer_after)
+        deferred = not done
+        if deferred:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = await task
+    finally:
+        task.cancel()  # a no-op once it has finished
+    await send_reply(interaction, reply, deferred=deferred)
 
 
 async def send_reply(
@@ -102,17 +101,6 @@ async def send_reply(
         await interaction.followup.send(**message, ephemeral=True)
 
 
-def message_kwargs(rendered: Rendered) -> dict[str, Any]:
-    """The keyword arguments every discord.py send call gets for a rendered reply."""
-    kwargs: dict[str, Any] = {"embed": to_embed(rendered), "allowed_mentions": NO_MENTIONS}
-    if rendered.content:
-        kwargs["content"] = shorten(rendered.content, CONTENT_LIMIT)
-    view = to_view(rendered.buttons)
-    if view is not None:
-        kwargs["view"] = view
-    return kwargs
-
-
 def autocomplete_choices(matcher: Matcher, typed: str) -> list[app_commands.Choice[str]]:
     """Topics matching what has been typed so far, at most 25; picking one asks for it."""
     choices = []
@@ -125,6 +113,8 @@ def autocomplete_choices(matcher: Matcher, typed: str) -> list[app_commands.Choi
 
 
 async def answer_autocomplete(interaction: discord.Interaction[Any], matcher: Matcher) -> None:
+    """Suggest topics for what has been typed into ``ask question`` (autocomplete can't be
+    deferred, so this answers at once; on the shipped knowledge the matcher needs < 1 ms)."""
     typed = focused_value(payload(interaction))
     await interaction.response.autocomplete(autocomplete_choices(matcher, typed))
 

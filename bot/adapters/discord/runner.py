@@ -67,8 +67,12 @@ class DiscordRunner:
             raise PlatformError(
                 f"Discord closed the gateway connection (code {exc.code}: {exc.reason})"
             ) from exc
-        except (discord.GatewayNotFound, aiohttp.ClientError, OSError) as exc:
-            raise PlatformError(f"cannot connect to the Discord gateway: {exc}") from exc
+        except discord.GatewayNotFound as exc:
+            raise PlatformError(
+                f"Discord did not name a gateway to connect to (GET {config.api_url}/gateway/bot)"
+            ) from exc
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise PlatformError(f"cannot reach Discord at {config.api_url}: {exc}") from exc
         finally:
             await self.client.close()
 

@@ -17,8 +17,8 @@ import discord
 from bot.adapters.discord.client import quiet_voice_warnings
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.embeds import render
-from bot.adapters.discord.handlers import message_kwargs
 from bot.adapters.discord.login import login, use_api
+from bot.adapters.discord.outgoing import message_kwargs
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
 from bot.settings import Settings
@@ -47,7 +47,8 @@ class DiscordSender:
         """POST the reply to ``/channels/{channel}/messages`` as an embed, mentions off.
 
         Raises ``ChannelGoneError`` when the channel is unknown or the bot may not post there
-        (403/404), ``PlatformError`` for anything else; rate limits are retried by discord.py.
+        (403/404), ``PlatformError`` for anything else (including a client already closed);
+        rate limits are retried by discord.py.
         """
         try:
             channel_id = int(channel)
@@ -57,6 +58,8 @@ class DiscordSender:
             await asyncio.wait_for(self._logged_in.wait(), LOGIN_WAIT)
         except TimeoutError:
             raise PlatformError("not logged in to Discord; cannot post") from None
+        if self._client.is_closed():
+            raise PlatformError("the Discord client is closed (shutting down); cannot post")
         target = self._client.get_partial_messageable(channel_id)
         try:
             await target.send(**message_kwargs(render(reply, shareable=False)))

@@ -156,13 +156,14 @@ def topic_buttons(message: discord.Message | None) -> tuple[Button, ...]:
         return ()
     buttons: list[Button] = []
     for row in message.components:
-        for item in getattr(row, "children", ()):
-            custom_id = getattr(item, "custom_id", None)
-            if isinstance(item, discord.Button) and custom_id and button_topic(custom_id):
-                style = (
-                    ButtonStyle.PRIMARY
-                    if item.style is discord.ButtonStyle.primary
-                    else (ButtonStyle.SECONDARY)
-                )
-                buttons.append(Button(item.label or custom_id, custom_id, style))
+        if not isinstance(row, discord.ActionRow):
+            continue
+        for item in row.children:
+            if not isinstance(item, discord.Button) or not item.custom_id:
+                continue
+            if button_topic(item.custom_id) is None:
+                continue  # the share button (and anything not ours) stays behind
+            primary = item.style is discord.ButtonStyle.primary
+            style = ButtonStyle.PRIMARY if primary else ButtonStyle.SECONDARY
+            buttons.append(Button(item.label or item.custom_id, item.custom_id, style))
     return tuple(buttons)

@@ -21,6 +21,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.adapters.discord import discord_rules as rules
+
 TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAx.fake00.not-a-real-token"
 BOT_ID = "100000000000000001"  # the first part of TOKEN, base64-decoded
 APPLICATION_ID = BOT_ID
@@ -233,7 +235,10 @@ class FakeDiscord:
         self.port = 0
         self.messages: dict[str, dict[str, Any]] = {}
         self.interactions: dict[str, dict[str, Any]] = {}  # by token
+        self.acknowledged: set[str] = set()  # interaction tokens with a callback
         self.callback_delay = 0.0
+        # Everything Discord would have refused, and every message that could ping someone.
+        self.problems: list[str] = []
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -398,6 +403,13 @@ class FakeDiscord:
                     Received(request.method, path, body, query, "failed", status=failure.status),
                     _json(failure.body, status=failure.status, headers=failure.headers),
                 )
+        refusal = self._judge(request.method, path, body)
+        if refusal is not None:
+            kind, status, error = refusal
+            return await self._record(
+                Received(request.method, path, body, query, kind, status=status),
+                _json(error, status=status),
+            )
         kind, result, status = self._route(request.method, path, body)
         message = result if kind in {"message", "followup", "edit"} else None
         if kind == "callback":
@@ -414,6 +426,51 @@ class FakeDiscord:
             self.received.append(received)
             self._changed.notify_all()
         return response
+
+    def _judge(self, method: str, path: str, body: Any) -> tuple[str, int, dict[str, Any]] | None:
+        """Refuse what Discord would refuse: ``(kind, status, error body)``, or None to go on.
+
+        Bodies are checked by ``discord_rules`` (400 Invalid Form Body); an interaction can be
+        acknowledged once (40060), and follow-ups need an acknowledged one (10015). Messages
+        that could ping someone are not refused (Discord would send them) but noted in
+        ``problems`` like everything refused, for the harness to report.
+        """
+        kind, problems, token = "other", [], None
+        if re.fullmatch(r"/applications/\d+(?:/guilds/\d+)?/commands", path) and method == "PUT":
+            kind, problems = "commands", rules.commands_problems(body)
+        elif re.fullmatch(r"/channels/\d+/messages", path) and method == "POST":
+            kind, problems = "message", rules.message_problems(body or {})
+        elif callback := re.fullmatch(r"/interactions/\d+/([^/]+)/callback", path):
+            kind, token = "callback", callback.group(1)
+            if token in self.acknowledged:
+                return self._refuse(kind, 400, 40060, "Interaction has already been acknowledged.")
+            problems = rules.callback_problems(body or {})
+        elif webhook := re.fullmatch(r"/webhooks/\d+/([^/]+)(/messages/@original)?", path):
+            kind = "edit" if webhook.group(2) else "followup"
+            if webhook.group(1) not in self.acknowledged:
+                return self._refuse(kind, 404, 10015, "Unknown Webhook")
+            if method in {"POST", "PATCH"}:
+                problems = rules.message_problems(body or {}, new=method == "POST")
+        message = rules.sent_message(method, kind, body)
+        if message is not None:
+            self.problems.extend(f"{method} {path}: {p}" for p in rules.mentions_problems(message))
+        if problems:
+            self.problems.extend(f"{method} {path}: {p}" for p in problems)
+            return kind, 400, {"code": 50035, "message": "Invalid Form Body", "errors": problems}
+        if token is not None:
+            self.acknowledged.add(token)
+        return None
+
+    def _refuse(
+        self, kind: str, status: int, code: int, message: str
+    ) -> tuple[str, int, dict[str, Any]]:
+        self.problems.append(f"{kind}: {status} {message}")
+        return kind, status, {"code": code, "message": message}
+
+    def assert_no_problems(self) -> None:
+        """Fail when the bot sent anything Discord would refuse or that could ping someone."""
+        if self.problems:
+            raise AssertionError("the fake Discord saw:\n" + "\n".join(self.problems))
 
     def _route(self, method: str, path: str, body: Any) -> tuple[str, Any, int]:
         if (method, path) == ("GET", "/users/@me"):

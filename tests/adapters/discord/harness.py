@@ -107,27 +107,42 @@ class DiscordHarness:
         return Settings.load(environ={}, dotenv=None, **values)
 
     async def start(self) -> None:
+        """Start the fake and the bot; raises the runner's error if it stops before it has
+        connected (the fake is closed again first)."""
         await self.fake.start()
-        settings = self.settings()
-        router = self._router or Router(build_services(settings))
-        self.runner = DiscordRunner(settings, router, defer_after=self._defer_after)
-        self._task = asyncio.create_task(self.runner.run())
-        identified = asyncio.create_task(self.fake.identified.wait())
-        done, _ = await asyncio.wait(
-            {self._task, identified}, timeout=10, return_when=asyncio.FIRST_COMPLETED
-        )
-        if identified not in done:
-            identified.cancel()
-            if self._task in done:
-                self._task.result()  # raises the runner's error
-            raise TimeoutError("the bot did not connect to the fake Discord")
+        try:
+            settings = self.settings()
+            router = self._router or Router(build_services(settings))
+            self.runner = DiscordRunner(settings, router, defer_after=self._defer_after)
+            self._task = asyncio.create_task(self.runner.run())
+            identified = asyncio.create_task(self.fake.identified.wait())
+            done, _ = await asyncio.wait(
+                {self._task, identified}, timeout=10, return_when=asyncio.FIRST_COMPLETED
+            )
+            if identified not in done:
+                identified.cancel()
+                if self._task in done:
+                    self._task.result()  # raises the runner's error
+                raise TimeoutError("the bot did not connect to the fake Discord")
+        except BaseException:
+            with contextlib.suppress(Exception):  # the runner's error is the one to see
+                await self._shut_down()
+            raise
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        await self.fake.close()
+        """Stop the bot and the fake, then fail if the bot sent anything Discord would refuse
+        or that could ping someone (``FakeDiscord.problems``)."""
+        await self._shut_down()
+        self.fake.assert_no_problems()
+
+    async def _shut_down(self) -> None:
+        try:
+            if self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        finally:
+            await self.fake.close()
 
     # --- what tests do ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from bot.adapters.discord.commands import (
@@ -12,6 +13,7 @@ from bot.adapters.discord.commands import (
 )
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.sections import SECTION_IDS
+from tests.adapters.discord import discord_rules as rules
 
 
 def names(options: list[dict[str, Any]]) -> list[str]:
@@ -102,3 +104,35 @@ def test_same_commands_sees_a_changed_or_extra_command(knowledge: KnowledgeBase)
     assert not same_commands([], [definition])
     stale = {"name": "old", "description": "gone", "type": 1}
     assert not same_commands([stored(definition), stale], [definition])
+
+
+def test_section_subcommands_follow_the_knowledge_base(knowledge: KnowledgeBase) -> None:
+    """A section the knowledge base lacks gets no subcommand; a section's description comes
+    from its entry's title."""
+    entries = tuple(
+        replace(entry, title="What an ML engineer must know") if entry.id == "skills" else entry
+        for entry in knowledge.entries
+        if entry.id != "salary"
+    )
+    trimmed = KnowledgeBase(entries=entries, tips=knowledge.tips, vocabulary=knowledge.vocabulary)
+    definition = command_definition(trimmed)
+    subcommands = {option["name"]: option for option in definition["options"]}
+    assert "salary" not in subcommands
+    assert subcommands["skills"]["description"] == "Skills: What an ML engineer must know"
+    tip_topics = [choice["value"] for choice in subcommands["tip"]["options"][0]["choices"]]
+    assert "salary" not in tip_topics
+    assert limit_problems(definition) == []
+
+
+def test_a_very_long_entry_title_still_gives_a_valid_description(knowledge: KnowledgeBase) -> None:
+    entries = tuple(
+        replace(entry, title="word " * 40) if entry.id == "skills" else entry
+        for entry in knowledge.entries
+    )
+    long_titles = KnowledgeBase(
+        entries=entries, tips=knowledge.tips, vocabulary=knowledge.vocabulary
+    )
+    definition = command_definition(long_titles)
+    skills = next(option for option in definition["options"] if option["name"] == "skills")
+    assert len(skills["description"]) == 100
+    assert rules.commands_problems([definition]) == []

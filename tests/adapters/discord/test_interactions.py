@@ -1,4 +1,4 @@
-"""/mlcareer through the real discord.py client and the fake Discord: sync, replies,
+"""/mlcareer through the real discord.py client and the fake Discord: replies,
 autocomplete, buttons, sharing, admin rights and deferral."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord.commands import command_definition, limit_problems
 from bot.core.handlers import Context
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
@@ -43,34 +42,6 @@ class RecordingTips:
     async def handle(self, request: Request, args: str) -> Reply:
         self.requests.append((request, args))
         return Reply(ReplyKind.NOTICE, f"tips {args}", "done", public=args == "now")
-
-
-async def test_commands_are_synced_to_the_guild_once(
-    harness: DiscordHarness, knowledge: KnowledgeBase
-) -> None:
-    puts = [r for r in harness.fake.received if r.method == "PUT"]
-    assert [r.path for r in puts] == [
-        f"/applications/{fake.APPLICATION_ID}/guilds/{fake.GUILD_ID}/commands"
-    ]
-    (sent,) = puts[0].body
-    assert sent == command_definition(knowledge)
-    assert limit_problems(sent) == []
-
-
-async def test_an_unchanged_definition_is_not_written_again() -> None:
-    async with DiscordHarness() as first:
-        existing = first.fake.commands
-    second = DiscordHarness()
-    second.fake.commands = existing  # Discord already has what the first run wrote
-    async with second:
-        methods = [(r.method, r.kind) for r in second.fake.received if r.kind == "commands"]
-        assert methods == [("GET", "commands")]
-
-
-async def test_without_a_guild_id_commands_sync_globally() -> None:
-    async with DiscordHarness(discord_guild_id=None) as harness:
-        (put,) = [r for r in harness.fake.received if r.method == "PUT"]
-        assert put.path == f"/applications/{fake.APPLICATION_ID}/commands"
 
 
 @pytest.mark.parametrize("subcommand", [*SECTION_IDS, "help", "tip", "topics", "about"])
@@ -144,6 +115,36 @@ async def test_share_posts_the_answer_publicly(harness: DiscordHarness) -> None:
     assert ids  # the topic buttons come along
 
 
+async def test_a_hostile_everyone_question_by_command_pings_nobody(
+    harness: DiscordHarness,
+) -> None:
+    hostile = f"@everyone @here <@{fake.USER_ID}> <@&{fake.MODERATOR_ROLE_ID}> skils"
+    (callback,) = await harness.interact(events.command("ask", {"question": hostile}))
+    data = callback.body["data"]
+    assert mentions_none(data["allowed_mentions"])
+    shown = plain_text(callback.message)
+    for raw in ("@everyone", "@here", f"<@{fake.USER_ID}>", f"<@&{fake.MODERATOR_ROLE_ID}>"):
+        assert raw not in shown
+    assert shown  # it still answered
+
+
+async def test_a_failing_answer_gets_a_polite_ephemeral_apology(
+    harness: DiscordHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Discord refuses the first answer: the error is logged with its traceback and the user
+    still gets an apology, only for them, pinging nobody."""
+    harness.fake.fail("POST", r"/callback$", 400, {"message": "Invalid Form Body", "code": 50035})
+    payload = events.command("skills")
+    await harness.fake.dispatch("INTERACTION_CREATE", payload)
+    (apology,) = await harness.fake.wait_for(lambda r: r.kind == "callback")
+    data = apology.body["data"]
+    assert data["embeds"][0]["title"] == "Sorry, something went wrong"
+    assert data["flags"] & EPHEMERAL
+    assert mentions_none(data["allowed_mentions"])
+    failed = [r for r in caplog.records if r.exc_info and "interaction failed" in r.getMessage()]
+    assert failed
+
+
 async def test_an_unknown_button_gets_a_polite_reply(harness: DiscordHarness) -> None:
     message = events.fixture("button_topic")["message"]
     (callback,) = await harness.interact(events.click("someone-elses:button", message))
@@ -186,11 +187,22 @@ async def test_a_public_reply_is_posted_for_the_channel(
     assert "mlcareer:share" not in ids
 
 
-def slow_router(knowledge: KnowledgeBase, matcher: Matcher, gate: asyncio.Event) -> Router:
-    """The real router with one extra route in front whose handler waits for ``gate``."""
+def slow_router(
+    knowledge: KnowledgeBase,
+    matcher: Matcher,
+    gate: asyncio.Event,
+    cancelled: asyncio.Event | None = None,
+) -> Router:
+    """The real router with one extra route in front whose handler waits for ``gate`` (and
+    sets ``cancelled`` if it is cancelled while waiting)."""
 
     async def slow(ctx: Context) -> Reply:
-        await gate.wait()
+        try:
+            await gate.wait()
+        except asyncio.CancelledError:
+            if cancelled is not None:
+                cancelled.set()
+            raise
         return Reply(ReplyKind.ANSWER, "Slow answer", "finally", public=ctx.args == "public")
 
     def is_slow(text: str, services: Services) -> str | None:
@@ -225,6 +237,24 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
         edits = [r for r in harness.fake.received if r.kind == "edit"]
         assert edits
         assert edits[0].body["content"] == "Posted in the channel."
+        assert mentions_none(edits[0].body["allowed_mentions"])
+
+
+async def test_a_failed_deferral_cancels_the_routing(
+    knowledge: KnowledgeBase, matcher: Matcher
+) -> None:
+    """When the interaction can no longer be answered, its slow routing is not left running."""
+    gate, cancelled = asyncio.Event(), asyncio.Event()
+    async with DiscordHarness(
+        slow_router(knowledge, matcher, gate, cancelled), defer_after=0.05
+    ) as harness:
+        gone = {"message": "Unknown interaction", "code": 10062}
+        harness.fake.fail("POST", r"^/interactions/\d+/[^/]+/callback$", 404, gone, times=2)
+        payload = command_payload("slow")
+        await harness.fake.dispatch("INTERACTION_CREATE", payload)
+        async with asyncio.timeout(5):
+            await cancelled.wait()
+    assert [r.status for r in harness.fake.received if "/callback" in r.path] == [404, 404]
 
 
 def all_sent_messages(received: list[Any]) -> list[dict[str, Any]]:

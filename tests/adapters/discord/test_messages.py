@@ -39,6 +39,16 @@ async def test_other_mention_forms_are_answered(
     assert expected in plain_text(sent.message)
 
 
+async def test_a_mention_in_a_thread_is_answered_in_the_thread(harness: DiscordHarness) -> None:
+    """A thread the bot has no cache of (discord.py hands over a partial channel)."""
+    payload = events.message(f"<@{fake.BOT_ID}> salary")
+    payload["channel_id"] = fake.THREAD_CHANNEL_ID
+    (sent,) = await harness.post_message(payload)
+    assert sent.path == f"/channels/{fake.THREAD_CHANNEL_ID}/messages"
+    assert str(sent.body["message_reference"]["message_id"]) == payload["id"]
+    assert "$114,121" in plain_text(sent.message)
+
+
 async def test_a_dm_is_answered_in_the_dm(harness: DiscordHarness) -> None:
     payload = events.message("salary", fixture_name="message_dm")
     (sent,) = await harness.post_message(payload)

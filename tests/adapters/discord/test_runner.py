@@ -10,7 +10,7 @@ from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.runner import DiscordRunner
 from bot.core.router import Router
 from bot.core.services import Services
-from bot.errors import SettingsError
+from bot.errors import PlatformError, SettingsError
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import Secret, Settings
@@ -98,10 +98,22 @@ async def test_the_gateway_comes_from_the_api_with_the_clients_encoding(
 
 
 async def test_the_token_is_never_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """Not by the bot, and not by discord.py's own loggers at DEBUG, which log every REST
+    call and gateway event (but not the Authorization header nor the IDENTIFY payload)."""
     caplog.set_level(logging.DEBUG)
     async with DiscordHarness() as harness:
         await harness.command("skills")
         await harness.mention("salary")
-    assert caplog.records  # debug logging was on
+    debug = {r.name for r in caplog.records if r.levelno == logging.DEBUG}
+    assert {"discord.http", "discord.gateway", "discord.client"} <= debug
+    assert "has sent the IDENTIFY payload" in caplog.text
     assert fake.TOKEN not in caplog.text
     assert fake.TOKEN.split(".")[2] not in caplog.text
+
+
+async def test_no_gateway_from_the_api_is_a_platform_error() -> None:
+    harness = DiscordHarness()
+    harness.fake.fail("GET", r"^/gateway/bot$", 403, {"message": "Missing Access", "code": 50001})
+    with pytest.raises(PlatformError, match="did not name a gateway") as caught:
+        await harness.start()
+    assert "\n" not in str(caught.value)

@@ -9,18 +9,16 @@ import pytest
 from tests.adapters.discord.harness import DiscordHarness
 from tests.scenarios.transcript import load, transcripts
 
+SHOWN_AS = {"command": "/mlcareer", "mention": "@mlcareer"}
 
+
+@pytest.mark.parametrize("how", SHOWN_AS)
 @pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
-async def test_conversation_as_slash_commands(path: Path, harness: DiscordHarness) -> None:
+async def test_conversation(path: Path, how: str, harness: DiscordHarness) -> None:
+    """Each turn's expected fragments appear whether it is typed as ``/mlcareer ...`` or as a
+    mention of the bot."""
+    say = harness.command if how == "command" else harness.mention
     for turn in load(path):
-        shown = "\n".join(await harness.command(turn.said))
+        shown = "\n".join(await say(turn.said))
         for fragment in turn.expect:
-            assert fragment in shown, f"/mlcareer {turn.said!r} -> {shown!r}"
-
-
-@pytest.mark.parametrize("path", transcripts(), ids=lambda p: p.stem)
-async def test_conversation_as_mentions(path: Path, harness: DiscordHarness) -> None:
-    for turn in load(path):
-        shown = "\n".join(await harness.mention(turn.said))
-        for fragment in turn.expect:
-            assert fragment in shown, f"@mlcareer {turn.said!r} -> {shown!r}"
+            assert fragment in shown, f"{SHOWN_AS[how]} {turn.said!r} -> {shown!r}"

@@ -30,6 +30,7 @@ async def api() -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.close()
+    server.assert_no_problems()
 
 
 def settings_for(server: FakeDiscord) -> Settings:
@@ -78,3 +79,12 @@ async def test_the_runners_sender_posts_while_it_serves(harness: DiscordHarness)
     await harness.runner.sender.post(fake.CHANNEL_ID, TIP)
     (sent,) = harness.fake.where("message")
     assert sent.body["embeds"][0]["footer"]["text"] == "Article section: Skills"
+
+
+async def test_posting_after_the_client_closed_is_a_platform_error(api: FakeDiscord) -> None:
+    """The scheduler may still post while ``mlcareer run`` shuts down: a closed client is a
+    ``PlatformError`` it can handle, not aiohttp's RuntimeError."""
+    async with rest_sender(settings_for(api)) as sender:
+        pass
+    with pytest.raises(PlatformError, match="closed"):
+        await sender.post(fake.CHANNEL_ID, TIP)

@@ -69,6 +69,9 @@ class BotProcess:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=stderr,
+                # A shell starting pytest in the background makes it ignore Ctrl-C, which
+                # children inherit; the bot must still stop on Ctrl-C here.
+                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             )
         return self
 
@@ -77,7 +80,12 @@ class BotProcess:
         assert self.process is not None
         if self.process.returncode is None:
             self.process.send_signal(signal.SIGINT)
-        return await asyncio.wait_for(self.process.wait(), STOP_SECONDS)
+        try:
+            return await asyncio.wait_for(self.process.wait(), STOP_SECONDS)
+        except TimeoutError:
+            self.process.kill()  # never leave a bot running behind a failed test
+            await self.process.wait()
+            raise
 
     async def wait(self) -> int:
         """Wait for the bot to stop by itself (a start that fails); the exit status."""
