@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from bot import __version__
 from bot.commands import ask, chat, discord, kb, run, slack, tips
-from bot.errors import KnowledgeError, MlcareerError
+from bot.errors import KnowledgeError, MlcareerError, SettingsError
 from bot.settings import Settings
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -40,9 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--env-file",
         type=Path,
-        default=Path(".env"),
         metavar="PATH",
-        help="read settings from this file as well as the environment (default: .env)",
+        help="read settings from this file as well as the environment "
+        "(default: .env in the current folder, if there is one)",
     )
     parser.add_argument(
         "--log-level",
@@ -72,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides["knowledge_dir"] = args.knowledge
         if args.log_level:
             overrides["log_level"] = args.log_level
-        settings = Settings.load(dotenv=args.env_file, **overrides)
+        env_file: Path | None = args.env_file
+        if env_file is not None and not (env_file.is_file() or env_file == Path(os.devnull)):
+            raise SettingsError(f"--env-file {env_file}: no such file")
+        settings = Settings.load(dotenv=env_file or Path(".env"), **overrides)
         logging.basicConfig(
             level=settings.log_level.upper(),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",

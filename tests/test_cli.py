@@ -154,3 +154,13 @@ def test_log_level_flag_takes_any_case_and_names_itself_when_wrong(run_cli: RunC
     wrong = run_cli("--log-level", "loud", "ask", "salary")
     assert wrong.returncode == 2
     assert b"argument --log-level: invalid choice: 'LOUD'" in wrong.stderr
+
+
+def test_a_missing_env_file_named_on_the_command_line_is_one_clear_error(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    result = run_cli("--env-file", str(tmp_path / "missing.env"), "ask", "skills")
+    assert result.returncode == 2
+    assert b"--env-file" in result.stderr
+    assert b"no such file" in result.stderr
+    assert b"Traceback" not in result.stderr

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import Callable
 
 from bot.core.ports import PlatformRunner
@@ -79,10 +81,29 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "for the terminal, use 'mlcareer chat'"
         )
     try:
-        asyncio.run(serve(settings, platforms))
+        asyncio.run(serve_until_stopped(settings, platforms))
     except KeyboardInterrupt:
         log.info("stopped")
     return 0
+
+
+async def serve_until_stopped(settings: Settings, platforms: list[str]) -> None:
+    """``serve`` until Ctrl-C or SIGTERM (how systemd, Docker and Kubernetes stop a service);
+    either way the shutdown is the same clean one."""
+    loop = asyncio.get_running_loop()
+    serving = asyncio.create_task(serve(settings, platforms), name="serve")
+    # No signal handlers on some platforms (Windows) or off the main thread: Ctrl-C still works.
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, serving.cancel)
+    try:
+        await serving
+    except asyncio.CancelledError:
+        if not serving.cancelled():
+            raise
+        log.info("stopped")
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def build_runners(settings: Settings, router: Router, platforms: list[str]) -> list[PlatformRunner]:

@@ -12,14 +12,14 @@ from bot.cli import main
 
 
 def test_manifest_command_prints_parseable_yaml(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--env-file", "/nonexistent", "slack", "manifest"]) == 0
+    assert main(["--env-file", "/dev/null", "slack", "manifest"]) == 0
     data = yaml.safe_load(capsys.readouterr().out)
     assert data["features"]["slash_commands"][0]["command"] == "/mlcareer"
 
 
 def test_manifest_command_takes_a_request_url(capsys: pytest.CaptureFixture[str]) -> None:
     url = "https://bot.example.com/slack/events"
-    assert main(["--env-file", "/nonexistent", "slack", "manifest", "--request-url", url]) == 0
+    assert main(["--env-file", "/dev/null", "slack", "manifest", "--request-url", url]) == 0
     assert yaml.safe_load(capsys.readouterr().out)["settings"]["socket_mode_enabled"] is False
 
 
@@ -28,8 +28,8 @@ def test_manifest_and_terminal_paths_never_import_slack_bolt() -> None:
         "import sys, io, contextlib\n"
         "from bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['--env-file', '/nonexistent', 'slack', 'manifest'])\n"
-        "    main(['--env-file', '/nonexistent', 'ask', 'skills'])\n"
+        "    main(['--env-file', '/dev/null', 'slack', 'manifest'])\n"
+        "    main(['--env-file', '/dev/null', 'ask', 'skills'])\n"
         "print(sorted(m for m in sys.modules if m.startswith(('slack_bolt', 'slack_sdk'))))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -47,7 +47,7 @@ def test_manifest_command_refuses_what_slack_would_refuse(
     capsys: pytest.CaptureFixture[str], flags: list[str], reason: str
 ) -> None:
     with pytest.raises(SystemExit) as stopped:
-        main(["--env-file", "/nonexistent", "slack", "manifest", *flags])
+        main(["--env-file", "/dev/null", "slack", "manifest", *flags])
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert reason in err
@@ -61,7 +61,7 @@ def test_manifest_command_completes_a_bare_host_to_the_events_path(
         main(
             [
                 "--env-file",
-                "/nonexistent",
+                "/dev/null",
                 "slack",
                 "manifest",
                 "--request-url",

@@ -88,7 +88,7 @@ def test_send_due_without_any_platform_says_so(
     clean_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With no token set there is nowhere to post: a clear message and exit status 2."""
-    status = main(["--env-file", str(clean_env / "none.env"), "tips", "send-due"])
+    status = main(["--env-file", "/dev/null", "tips", "send-due"])
     err = capsys.readouterr().err
     assert status == 2
     assert "no chat platform is configured" in err
@@ -103,7 +103,7 @@ def test_tips_list_shows_every_subscription(
     """An empty database says how to start; otherwise one aligned row per channel."""
     url = f"sqlite:///{clean_env / 'tips.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    env_file = str(clean_env / "none.env")
+    env_file = "/dev/null"
     assert main(["--env-file", env_file, "tips", "list"]) == 0
     assert "No channel has daily tips yet" in capsys.readouterr().out
     asyncio.run(subscribe(url, "C-berlin", time(8, 30), "Europe/Berlin", Days.WEEKDAYS))
@@ -137,7 +137,7 @@ def test_a_non_sqlite_database_url_is_refused_by_name(
     clean_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://bot:s3cr3t-pass@db/mlcareer")
-    status = main(["--env-file", str(clean_env / "none.env"), "tips", "list"])
+    status = main(["--env-file", "/dev/null", "tips", "list"])
     err = capsys.readouterr().err
     assert status == 2
     assert "DATABASE_URL" in err
@@ -205,7 +205,7 @@ def test_the_default_database_is_created_in_the_working_folder_in_wal_mode(
 ) -> None:
     """Without DATABASE_URL, the first command that needs it creates ./mlcareer.db (WAL)."""
     assert Settings().database_url == "sqlite:///mlcareer.db"
-    assert main(["--env-file", str(clean_env / "none.env"), "tips", "list"]) == 0
+    assert main(["--env-file", "/dev/null", "tips", "list"]) == 0
     assert (clean_env / "mlcareer.db").is_file()
     conn = sqlite3.connect(clean_env / "mlcareer.db")
     try:

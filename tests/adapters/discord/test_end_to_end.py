@@ -176,7 +176,7 @@ def test_run_discord_with_a_bad_token_stops_with_one_line(
     if token is not None:
         monkeypatch.setenv("DISCORD_TOKEN", token)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tips.db'}")
-    status = main(["--env-file", str(tmp_path / "none.env"), "run", "discord"])
+    status = main(["--env-file", "/dev/null", "run", "discord"])
     err = capsys.readouterr().err
     assert status == 2
     assert err.startswith(message)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -43,7 +42,7 @@ def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch, env: dict[str, str
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return main(["--env-file", str(Path("/nonexistent/.env")), *args])
+    return main(["--env-file", "/dev/null", *args])
 
 
 def test_cli_prints_the_link_and_what_each_permission_is_for(

@@ -5,6 +5,7 @@ token), with DEBUG logging on and no secret in the log."""
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -112,3 +113,21 @@ async def test_run_slack_without_a_signing_secret_stops_with_one_clear_line(tmp_
     assert len(errors) == 1
     assert errors[0].startswith("mlcareer: SLACK_SIGNING_SECRET is not set")
     assert "Traceback" not in text
+
+
+async def test_sigterm_stops_mlcareer_run_cleanly(fake: FakeSlack, tmp_path: Path) -> None:
+    """systemd, Docker and Kubernetes stop a service with SIGTERM: a clean exit 0, no traceback."""
+    port = free_port()
+    bot = BotProcess(tmp_path, bot_environment(fake.api_url), "run", "--http", "--port", str(port))
+    await bot.start()
+    try:
+        async with aiohttp.ClientSession() as session:
+            await bot.wait_healthy(session, f"http://127.0.0.1:{port}/healthz")
+        assert bot.process is not None
+        bot.process.send_signal(signal.SIGTERM)
+        status = await bot.wait()
+    finally:
+        await bot.stop()
+    assert status == 0, bot.stderr[-2000:]
+    assert "Traceback" not in bot.stderr
+    assert "stopped" in bot.stderr
