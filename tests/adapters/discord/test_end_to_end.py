@@ -24,7 +24,7 @@ from tests.adapters.discord.harness import plain_text
 from tests.adapters.slack import payloads
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import signed_headers
-from tests.adapters.slack.subprocess_bot import bot_environment, free_port
+from tests.adapters.slack.subprocess_bot import bot_environment, free_port, wait_healthy
 
 START_SECONDS = 30.0  # the subprocess imports discord.py (and bolt) and loads the knowledge
 
@@ -76,22 +76,6 @@ async def mlcareer(
                 process.kill()  # never leave a bot running behind a failed test
                 await process.wait()
                 raise
-
-
-async def wait_healthy(
-    http: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
-) -> None:
-    """Poll GET /healthz (bounded) until Slack's HTTP mode answers."""
-    async with asyncio.timeout(START_SECONDS):
-        while True:
-            assert process.returncode is None, f"mlcareer exited with {process.returncode}"
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
 
 
 async def answered_mention(server: FakeDiscord) -> fake.Received:

@@ -99,15 +99,22 @@ class BotProcess:
     async def wait_healthy(self, session: aiohttp.ClientSession, url: str) -> None:
         """Poll GET /healthz (bounded) until HTTP mode answers."""
         assert self.process is not None
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.returncode is not None:
-                raise RuntimeError(f"mlcareer exited with {self.process.returncode}")
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-        raise RuntimeError("mlcareer run slack --http did not become healthy")
+        await wait_healthy(session, url, self.process)
+
+
+async def wait_healthy(
+    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
+) -> None:
+    """Poll ``url`` (GET /healthz, bounded) until it answers 200 or ``process`` exits."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.returncode is not None:
+            raise RuntimeError(f"mlcareer exited with {process.returncode}")
+        try:
+            async with session.get(url) as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.05)
+    raise RuntimeError("mlcareer run slack --http did not become healthy")
