@@ -10,6 +10,8 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz, process
+
 from bot.core import handlers
 from bot.core.handlers import Context
 from bot.core.reply import Reply, ReplyKind
@@ -111,6 +113,47 @@ def about_question(text: str, services: Services) -> str | None:
     return "" if _ABOUT_QUESTION.search(text) else None
 
 
+# The words that may follow "tips" (the daily-tips service maps each to its action). Anything
+# else after "tips" ("tips for breaking into ML?") is a question, not a command.
+TIPS_WORDS = frozenset(
+    {"help", "on", "start", "enable", "off", "stop", "disable", "status", "info", "now", "next"}
+)
+
+
+def tips_command(text: str, services: Services) -> str | None:
+    """``tips``, ``tips on 09:00 ...``, ``tips stauts`` (a near miss the service corrects)."""
+    first, _, rest = text.partition(" ")
+    if first.lower().rstrip("?!.:") not in {"tips", "subscription", "subscribe"}:
+        return None
+    rest = rest.strip()
+    word = rest.partition(" ")[0].lower().rstrip("?!.:")
+    if not word or word in TIPS_WORDS:
+        return rest
+    close = process.extractOne(word, sorted(TIPS_WORDS), scorer=fuzz.ratio, score_cutoff=75)
+    return rest if close is not None else None
+
+
+_QUESTION_START = re.compile(
+    r"^(what|which|how|why|when|where|who|should|do|does|is|are|can|could|would|will)\b"
+)
+
+
+def tip_command(text: str, services: Services) -> str | None:
+    """``tip``, ``tip <topic>`` or ``tip about <topic> please``; a question that merely starts
+    with "tip" ("tip: what skills matter most?") is left to the later rows."""
+    first, _, rest = text.partition(" ")
+    if first.lower().rstrip("?!.:") != "tip":
+        return None
+    rest = rest.strip()
+    topic = tip_topic(rest)
+    matcher = services.matcher
+    if not topic or matcher.topic(topic) is not None or matcher.did_you_mean(topic) is not None:
+        return rest
+    if rest.endswith("?") or _QUESTION_START.match(topic):
+        return None
+    return rest
+
+
 def anything(text: str, services: Services) -> str | None:
     """The last row: whatever is left is a free question for the matcher."""
     return text
@@ -119,7 +162,22 @@ def anything(text: str, services: Services) -> str | None:
 ROUTES: tuple[Route, ...] = (
     Route("help", empty, handlers.show_help),
     Route("no-words", wordless, handlers.no_words),
-    Route("help", command("help", "commands", "usage", "?"), handlers.show_help),
+    Route(
+        "help",
+        exactly(
+            "help",
+            "help me",
+            "help me please",
+            "please help",
+            "commands",
+            "usage",
+            "?",
+            "what can you do",
+            "how does this work",
+            "how do i use this",
+        ),
+        handlers.show_help,
+    ),
     Route(
         "topics",
         exactly("topics", "topic", "list", "menu", "sections", "index"),
@@ -127,8 +185,8 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
     Route("about-question", about_question, handlers.show_about),
-    Route("tip", command("tip"), handlers.show_tip),
-    Route("tips", command("tips", "subscription", "subscribe"), handlers.manage_tips),
+    Route("tip", tip_command, handlers.show_tip),
+    Route("tips", tips_command, handlers.manage_tips),
     Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),
     Route("tip-in-words", asks_for_a_tip, handlers.show_tip),
     Route("topic", topic_name, handlers.show_topic),

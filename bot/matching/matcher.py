@@ -40,6 +40,7 @@ PHRASING_WEIGHT = 0.6
 CHILD_WEIGHT = 0.7  # a section entry also answers, a little less well, what its parts answer
 PHRASE_BONUS = 0.5  # share of a multi-word keyword's weight added when all of it is present
 UNKNOWN_SHARE = 0.3  # an unseen word weighs this share of the rarest known word
+REPAIR_TRUST = 0.6  # a word reached by repairing a typo weighs this share of its weight
 UNKNOWN_CAP = 1.0  # all unseen words together weigh at most this multiple of the rarest word
 OFF_TOPIC_SHARE = 2.0  # an off-topic word weighs this multiple of the rarest known word
 # An off-topic question that never names the domain ("how much do dentists make") keeps this
@@ -204,10 +205,12 @@ class Matcher:
 
     def terms(self, question: str) -> tuple[str, ...]:
         """The canonical terms the matcher sees for a question (typos repaired)."""
-        tokens = [
-            token if self.normalizer.is_stop_word(token) else self._typos.fix(token)
-            for token in raw_tokens(question)
-        ]
+        return self._read(question)[0]
+
+    def _read(self, question: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The question's terms, and those that only exist because a typo was repaired."""
+        raw = raw_tokens(question)
+        tokens = [t if self.normalizer.is_stop_word(t) else self._typos.fix(t) for t in raw]
         seen: dict[str, None] = {}
         for term in self.normalizer.terms_from_stems([stem(t) for t in tokens]):
             seen.setdefault(term, None)
@@ -217,7 +220,11 @@ class Matcher:
                 if pattern.search(folded):
                     for term in implied:
                         seen.setdefault(term, None)
-        return tuple(seen)
+        repaired: frozenset[str] = frozenset()
+        if tokens != raw:
+            as_typed = set(self.normalizer.terms_from_stems([stem(t) for t in raw]))
+            repaired = frozenset(t for t in seen if t not in as_typed)
+        return tuple(seen), repaired
 
     def _off_topic_terms(self, terms: tuple[str, ...]) -> set[str]:
         present = set(terms)
@@ -237,11 +244,15 @@ class Matcher:
 
     def match(self, question: str, limit: int = 5) -> MatchResult:
         """Rank entries for ``question``; at most ``limit`` matches, best first."""
-        terms = self.terms(question)
+        terms, repaired = self._read(question)
         if not terms:
             return MatchResult(question, terms, (), Band.DECLINE)
         off_topic = self._off_topic_terms(terms)
         query_weight = {term: self._term_weight(term, off_topic) for term in terms}
+        for term in repaired:
+            # A repaired typo is a guess ("matter" may be a word of its own, not "master"):
+            # it counts, but less than a word typed as the knowledge base spells it.
+            query_weight[term] *= REPAIR_TRUST
         unseen = [t for t in terms if t not in self._idf and t not in off_topic]
         # Long messages carry context ("I'm 22, just finished my degree...") in words the
         # knowledge base never uses; past a point, more of them should not sink the answer.

@@ -5,7 +5,46 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
+
+from bot.matching.normalize import stem
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+# Each key's position on a QWERTY keyboard, rows staggered by half a key.
+_KEYS = {
+    key: (row, col + row * 0.5) for row, keys in enumerate(_ROWS) for col, key in enumerate(keys)
+}
+_VOWELS = frozenset("aeiouy")
+
+
+def _near_keys(a: str, b: str) -> bool:
+    """True when ``b`` is a key beside ``a`` (a slip of the finger)."""
+    if a not in _KEYS or b not in _KEYS:
+        return False
+    (row_a, col_a), (row_b, col_b) = _KEYS[a], _KEYS[b]
+    return abs(row_a - row_b) <= 1 and abs(col_a - col_b) <= 1.0
+
+
+def plausible_typo(typed: str, meant: str) -> bool:
+    """Could a person who meant ``meant`` have typed ``typed``? Only the common slips count:
+    a dropped letter, a doubled letter, two letters swapped, a neighbouring key, or one vowel
+    for another ("salery"). "matter" is not a slip for "master", nor "leaving" for "leading"."""
+    if sorted(typed) == sorted(meant) and OSA.distance(typed, meant) == 1:
+        return True  # two neighbouring letters swapped
+    for op in Levenshtein.editops(meant, typed):
+        if op.tag == "delete":  # a letter of the meant word is missing: a dropped letter
+            continue
+        if op.tag == "insert":  # an extra letter: only a doubled one
+            extra = typed[op.dest_pos]
+            before = typed[op.dest_pos - 1] if op.dest_pos > 0 else ""
+            after = typed[op.dest_pos + 1] if op.dest_pos + 1 < len(typed) else ""
+            if extra not in (before, after):
+                return False
+            continue
+        wanted, got = meant[op.src_pos], typed[op.dest_pos]
+        if not (_near_keys(wanted, got) or (wanted in _VOWELS and got in _VOWELS)):
+            return False
+    return True
 
 
 class TypoFixer:
@@ -13,9 +52,11 @@ class TypoFixer:
 
     Only words of five letters or more are repaired (one edit allowed; two from eight letters
     up), because short words sit too close to each other ("pay" and "play") to guess safely.
-    Swapped neighbours count as one edit ("titels" -> "titles"). A five-letter word is only
-    repaired by adding or dropping a letter ("skils" -> "skills"), never by changing one:
-    too many real words are one letter from another at that length ("clear" and "clean").
+    Swapped neighbours count as one edit ("titels" -> "titles"). A repair must also look like
+    a slip (``plausible_typo``): real words one letter from a knowledge word ("matter" and
+    "master") stay as typed. A five-letter word is only repaired by adding or dropping a
+    letter ("skils" -> "skills"): too many real words are one letter apart at that length.
+    An inflection of a known word ("analysts" when "analyst" is known) is not a typo.
     Ties go to the alphabetically first candidate so the result never depends on set order.
     """
 
@@ -32,7 +73,7 @@ class TypoFixer:
 
     def fix(self, word: str) -> str:
         """The word itself if known or unfixable, else its closest known neighbour."""
-        if word in self._known or len(word) < 5 or not word.isalpha():
+        if word in self._known or len(word) < 5 or not word.isalpha() or stem(word) in self._known:
             return word
         cached = self._cache.get(word)
         if cached is not None:
@@ -43,6 +84,7 @@ class TypoFixer:
         )
         if len(word) == 5:
             best = [b for b in best if len(b[0]) != len(word)]
+        best = [b for b in best if plausible_typo(word, b[0])]
         fixed = word
         if best:
             lowest = min(distance for _, distance, _ in best)

@@ -396,3 +396,34 @@ async def test_questions_about_the_source_get_the_about_reply(router: Router, te
 async def test_a_career_question_mentioning_where_is_not_about_the_bot(router: Router) -> None:
     reply = await ask(router, "where do ML engineers work?")
     assert reply.kind is not ReplyKind.ABOUT
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("help me choose between data science and ML engineering", "job-titles"),
+        ("tips for breaking into ML?", "career-path"),
+        ("Tips for getting a machine learning job", "career-path"),
+        ("tip: what skills matter most?", "skills"),
+    ],
+)
+async def test_questions_that_start_with_a_command_word_are_answered_as_questions(
+    router: Router, text: str, section: str
+) -> None:
+    """Only a command is a command: "help me choose..." or "tips for..." is a question."""
+    reply = await ask(router, text)
+    assert reply.kind in {ReplyKind.ANSWER, ReplyKind.CLOSEST}
+    assert reply.section == section
+
+
+@pytest.mark.parametrize("text", ["tips", "tips on 09:00", "tips stauts", "tips off", "tips now"])
+async def test_tips_commands_still_reach_the_tips_service(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.title == "Daily tips aren't available here"
+
+
+def test_router_and_tips_service_know_the_same_tips_words() -> None:
+    from bot.core.router import TIPS_WORDS
+    from bot.tips.commands import ACTIONS
+
+    assert set(ACTIONS) - {""} == TIPS_WORDS

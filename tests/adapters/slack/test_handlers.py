@@ -338,7 +338,7 @@ async def test_a_channel_the_bot_was_removed_from_is_noted_not_crashed_on(
     assert "not answering in C0GENERAL" in caplog.text
 
 
-HOSTILE = "tips <!channel> <!here> &lt;b&gt; <@U123> <!subteam^S9|@ml> &amp;lt;"
+HOSTILE = "tips on <!channel> <!here> &lt;b&gt; <@U123> <!subteam^S9|@ml> &amp;lt;"
 
 
 def all_texts(sent: Sent) -> list[str]:
