@@ -37,17 +37,6 @@ class Route:
     handler: Handler
 
 
-def command(*words: str) -> RouteTest:
-    """Accept text whose first word is one of ``words``; the rest becomes the arguments."""
-    accepted = frozenset(words)
-
-    def test(text: str, services: Services) -> str | None:
-        first, _, rest = text.partition(" ")
-        return rest.strip() if first.lower().rstrip("?!.:") in accepted else None
-
-    return test
-
-
 def exactly(*words: str) -> RouteTest:
     """Accept text that is exactly one of ``words`` (ignoring case and end punctuation)."""
     accepted = frozenset(words)

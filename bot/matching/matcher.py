@@ -120,7 +120,7 @@ class Matcher:
             (0 if e.is_section_entry else 1, self._section_rank.get(e.section, 99), e.id)
             for e in self._entries
         ]
-        self._typos = TypoFixer(self._vocabulary_words(), self._strong_words())
+        self._typos = TypoFixer(*self._typo_words())
         self._topic_names = sorted(knowledge.by_alias)
 
     # --- index ---------------------------------------------------------------------------
@@ -174,32 +174,21 @@ class Matcher:
             for term, weight in entry_weights.items():
                 self._postings.setdefault(term, []).append((i, weight))
 
-    def _strong_words(self) -> set[str]:
-        """Words a typo may be repaired into: keywords, aliases, titles and word lists."""
+    def _typo_words(self) -> tuple[set[str], set[str]]:
+        """(every word the knowledge base uses, as typed and stemmed; the words a typo may be
+        repaired into: keywords, aliases, titles and word lists). One pass over the texts."""
         vocab = self.knowledge.vocabulary
-        texts = [*vocab.anchors, *vocab.off_topic, *vocab.synonyms]
+        naming = [*vocab.anchors, *vocab.off_topic, *vocab.synonyms]
         for variants in vocab.synonyms.values():
-            texts.extend(variants)
+            naming.extend(variants)
+        examples: list[str] = []
         for entry in self._entries:
-            texts.extend((entry.title, *entry.keywords, *entry.mentions, *entry.aliases))
-        return {token for text in texts for token in raw_tokens(text)}
-
-    def _vocabulary_words(self) -> set[str]:
-        """Every word the knowledge base uses, as typed and as stemmed (for typo repair)."""
-        vocab = self.knowledge.vocabulary
-        texts = [*vocab.anchors, *vocab.off_topic]
-        for canonical, variants in vocab.synonyms.items():
-            texts.append(canonical)
-            texts.extend(variants)
-        for entry in self._entries:
-            texts.extend((entry.title, *entry.keywords, *entry.mentions, *entry.phrasings))
-            texts.extend(entry.aliases)
-        words: set[str] = set(self._postings)
-        for text in texts:
-            tokens = raw_tokens(text)
-            words.update(tokens)
-            words.update(stem(token) for token in tokens)
-        return words
+            naming.extend((entry.title, *entry.keywords, *entry.mentions, *entry.aliases))
+            examples.extend(entry.phrasings)
+        strong = {token for text in naming for token in raw_tokens(text)}
+        typed = strong | {token for text in examples for token in raw_tokens(text)}
+        known = set(self._postings) | typed | {stem(token) for token in typed}
+        return known, strong
 
     # --- matching ------------------------------------------------------------------------
 
