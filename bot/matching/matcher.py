@@ -122,6 +122,9 @@ class Matcher:
         ]
         self._typos = TypoFixer(*self._typo_words())
         self._topic_names = sorted(knowledge.by_alias)
+        # What autocomplete matches a typed prefix against, one label per entry (built once:
+        # autocomplete runs on every keystroke).
+        self._labels = [f"{e.title} {' '.join(e.aliases)} {e.id}".lower() for e in self._entries]
 
     # --- index ---------------------------------------------------------------------------
 
@@ -305,11 +308,11 @@ class Matcher:
         if not text:
             return list(self._entries[:limit])
         picked: dict[str, Entry] = {}
-        labels = {f"{e.title} {' '.join(e.aliases)} {e.id}".lower(): e for e in self._entries}
-        for label, _, _ in process.extract(
-            text.lower(), list(labels), scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit
+        for _, _, index in process.extract(
+            text.lower(), self._labels, scorer=fuzz.partial_ratio, score_cutoff=70, limit=limit
         ):
-            picked.setdefault(labels[label].id, labels[label])
+            entry = self._entries[index]
+            picked.setdefault(entry.id, entry)
         for match in self.match(text, limit=limit).matches:
             picked.setdefault(match.entry.id, match.entry)
         return list(picked.values())[:limit]
