@@ -77,16 +77,23 @@ def event_request(event: Mapping[str, Any], bot_user_id: str | None) -> Request:
 # deletions, joins, bot messages, ...) is something that happened, not a question.
 _SAID_BY_A_PERSON = frozenset({"file_share", "thread_broadcast"})
 
+# Slack's own system sender: Slackbot's reminders and auto-responses carry this user id and
+# no ``bot_id``, so only the id tells them from a person.
+SLACKBOT = "USLACKBOT"
+
 
 def is_from_a_person(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
-    """False for the bot's own messages, other bots, and edits, joins and other subtypes."""
+    """False for the bot's own messages, other bots and Slackbot, edits (Slack re-sends an
+    edited ``app_mention`` with the original ``ts`` and an ``edited`` field: it was answered
+    when first sent), joins and other subtypes."""
     user = event.get("user")
     return (
         not event.get("bot_id")
+        and not event.get("edited")
         and (event.get("subtype") or None) in {None, *_SAID_BY_A_PERSON}
         and isinstance(user, str)
         and bool(user)
-        and user != bot_user_id
+        and user not in {bot_user_id, SLACKBOT}
     )
 
 

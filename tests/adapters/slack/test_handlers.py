@@ -222,9 +222,17 @@ async def test_a_direct_message_with_a_file_attached_is_answered(slack: SlackHar
 
 
 @pytest.mark.parametrize(
-    "fixture", ["own_message", "bot_message", "message_changed", "channel_join"]
+    "fixture",
+    [
+        "own_message",
+        "bot_message",
+        "message_changed",
+        "channel_join",
+        "app_mention_edited",
+        "message_im_slackbot",
+    ],
 )
-async def test_own_and_other_bots_messages_edits_and_joins_are_ignored(
+async def test_own_and_other_bots_messages_edits_slackbot_and_joins_are_ignored(
     slack: SlackHarness, fixture: str
 ) -> None:
     answer = await slack.deliver_event(payloads.load(fixture))

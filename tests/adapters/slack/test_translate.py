@@ -64,6 +64,8 @@ def test_slack_markup_and_entities_become_what_the_person_typed(
         ("bot_message", False),
         ("own_message", False),
         ("channel_join", False),
+        ("app_mention_edited", False),
+        ("message_im_slackbot", False),
     ],
 )
 def test_only_people_s_new_messages_are_answered(fixture: str, from_a_person: bool) -> None:
