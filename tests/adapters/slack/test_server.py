@@ -61,6 +61,21 @@ async def test_unsigned_or_garbled_requests_get_401(
     await assert_nothing_was_answered(slack)
 
 
+async def test_slacks_unsigned_ssl_check_is_answered_200_and_reaches_no_handler(
+    slack: SlackHarness,
+) -> None:
+    assert slack._http is not None
+    assert slack.runner is not None
+    url = f"http://127.0.0.1:{slack.runner.http_port}/slack/events"
+    form = {"ssl_check": "1", "token": "verification-token-unused"}
+    async with slack._http.post(url, data=form) as response:
+        assert response.status == 200
+    not_a_check = {"ssl_check": "0", "token": "t", "command": "/mlcareer", "text": "salary"}
+    async with slack._http.post(url, data=not_a_check) as response:
+        assert response.status == 401
+    await assert_nothing_was_answered(slack)
+
+
 async def test_url_verification_challenge_is_answered(slack: SlackHarness) -> None:
     answer = await slack.post_json(
         {"type": "url_verification", "challenge": "abc123", "token": "t"}
