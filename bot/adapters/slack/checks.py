@@ -16,7 +16,7 @@ _SIGNING_SECRET = re.compile(r"[A-Za-z0-9]{16,}")
 _KNOWN_PREFIXES = {
     "xoxp-": "a user token (xoxp-)",
     "xapp-": "an app-level token (xapp-), which belongs in SLACK_APP_TOKEN",
-    "xoxb-": "a bot token with stray characters in it",
+    "xoxb-": "a bot token (xoxb-), which belongs in SLACK_BOT_TOKEN",
     "xoxe": "a refresh token",
 }
 
@@ -70,7 +70,7 @@ def _check_bot_token(token: Secret | None) -> None:
     value = token.reveal()
     if not _BOT_TOKEN.fullmatch(value):
         raise SettingsError(
-            f"SLACK_BOT_TOKEN must start with xoxb- but {_looks_like(value)}: {where}."
+            f"SLACK_BOT_TOKEN must start with xoxb- but {_looks_like(value, 'xoxb-')}: {where}."
         )
 
 
@@ -78,9 +78,9 @@ def _check_app_token(token: Secret) -> None:
     value = token.reveal()
     if not _APP_TOKEN.fullmatch(value):
         raise SettingsError(
-            f"SLACK_APP_TOKEN must start with xapp- but {_looks_like(value)}: create an app-level "
-            "token with the connections:write scope under Basic Information > App-Level Tokens, "
-            "or unset SLACK_APP_TOKEN to use HTTP mode."
+            f"SLACK_APP_TOKEN must start with xapp- but {_looks_like(value, 'xapp-')}: create an "
+            "app-level token with the connections:write scope under Basic Information > "
+            "App-Level Tokens, or unset SLACK_APP_TOKEN to use HTTP mode."
         )
 
 
@@ -100,9 +100,15 @@ def _check_signing_secret(secret: Secret | None) -> None:
         )
 
 
-def _looks_like(value: str) -> str:
-    """What a wrong token appears to be, without ever repeating it."""
+def _looks_like(value: str, expected: str) -> str:
+    """What is wrong with a token that should start with ``expected``, never repeating it.
+
+    A token of the right kind with something around or inside it (a space or quote pasted
+    with it) is told so, rather than being called the kind of token it is.
+    """
+    if value.strip(" \t\r\n'\"").startswith(expected):
+        return "this value has spaces, quotes or other stray characters in it; paste it again"
     for prefix, kind in _KNOWN_PREFIXES.items():
-        if value.startswith(prefix):
+        if value.startswith(prefix) and prefix != expected:
             return f"this looks like {kind}"
     return "this value does not"
