@@ -139,7 +139,9 @@ class SlackRunner:
             await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _serve_http(self, app: AsyncApp) -> None:
-        runner = web.AppRunner(build_web_app(app), access_log=None, handle_signals=False)
+        secret = self.settings.slack_signing_secret
+        web_app = build_web_app(app, secret.reveal() if secret else None)
+        runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.settings.slack_port)

@@ -2,31 +2,51 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+import logging
+import time
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
+from bot.adapters.slack import gate
 from bot.adapters.slack.manifest import EVENTS_PATH
 
 HEALTH_PATH = "/healthz"
 
-# Slack's certificate check is a tiny unsigned form (``ssl_check=1&token=...``); anything
-# larger without a signature is not one and is refused unread.
+# Slack's certificate check is a tiny unsigned form; an unsigned body larger than this is not
+# one and is refused unread.
 SSL_CHECK_MAX_BYTES = 1024
 
+log = logging.getLogger(__name__)
 
-def build_web_app(bolt_app: AsyncApp) -> web.Application:
-    """An aiohttp application that hands Slack's requests to ``bolt_app``."""
+
+def build_web_app(
+    bolt_app: AsyncApp,
+    signing_secret: str | None = None,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
+    """An aiohttp application that hands Slack's requests to ``bolt_app``.
+
+    With ``signing_secret`` the signature is checked here, before bolt parses the body, so a
+    forged or garbled request is refused with 401 or 400 instead of a 500 and a traceback;
+    bolt checks it again, as it always does.
+    """
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    quiet = gate.QuietLog(log, time.monotonic)
 
     async def events(request: web.Request) -> web.StreamResponse:
-        # bolt's signature check would fail with a 500 on a non-numeric timestamp; it is
-        # simply an unsigned request.
-        if not request.headers.get("X-Slack-Request-Timestamp", "").isdigit():
-            if await is_ssl_check(request):
-                return web.Response(status=200, text="")
-            return web.Response(status=401, text="invalid request")
+        refusal = gate.refuse_unread(request.headers, request.content_length, clock())
+        unsigned = refusal is not None and refusal.status == 401
+        if unsigned and _small(request) and gate.is_ssl_check(await request.read()):
+            return web.Response(status=200, text="")
+        if refusal is None:
+            refusal = gate.refuse_read(await request.read(), request.headers, verifier)
+        if refusal is not None:
+            quiet.refused(refusal)
+            return web.Response(status=refusal.status, text="invalid request")
         bolt_response = await bolt_app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
@@ -39,14 +59,6 @@ def build_web_app(bolt_app: AsyncApp) -> web.Application:
     return app
 
 
-async def is_ssl_check(request: web.Request) -> bool:
-    """True for Slack's unsigned certificate check, which bolt would answer 200 too.
-
-    Slack sends it without a signature when it verifies the app's TLS certificate; refusing
-    it with 401 makes the app look broken in Slack's settings.
-    """
+def _small(request: web.Request) -> bool:
     length = request.content_length
-    if length is None or length > SSL_CHECK_MAX_BYTES:
-        return False
-    form = parse_qs((await request.read()).decode("utf-8", "replace"))
-    return form.get("ssl_check") == ["1"]
+    return length is not None and length <= SSL_CHECK_MAX_BYTES

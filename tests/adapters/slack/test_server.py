@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import time
 
 import pytest
 
 from tests.adapters.slack import payloads
-from tests.adapters.slack.harness import SlackHarness
+from tests.adapters.slack.harness import SlackHarness, signed_headers
 
 
 async def assert_nothing_was_answered(slack: SlackHarness) -> None:
@@ -91,3 +93,63 @@ async def test_healthz_says_ok(slack: SlackHarness) -> None:
     async with slack._http.get(url) as response:
         assert response.status == 200
         assert await response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("[]", "application/json"),
+        ("{x", "application/json"),
+        ("payload=junk", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_a_signed_body_bolt_cannot_parse_gets_400_and_one_quiet_log_line(
+    slack: SlackHarness, body: str, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        answers = [await slack.post(body, content_type) for _ in range(3)]
+    assert [answer.status for answer in answers] == [400, 400, 400]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not [r for r in caplog.records if r.exc_info]
+    refusals = [r for r in caplog.records if "refused a request" in r.getMessage()]
+    assert len(refusals) == 1
+    await assert_nothing_was_answered(slack)
+
+
+async def test_a_body_that_is_not_utf8_gets_400(slack: SlackHarness) -> None:
+    assert slack._http is not None
+    assert slack.runner is not None
+    url = f"http://127.0.0.1:{slack.runner.http_port}/slack/events"
+    headers = signed_headers("", "application/json")  # a claimed signature; never checked
+    async with slack._http.post(url, data=b"\xff\xfe{", headers=headers) as response:
+        assert response.status == 400
+    await assert_nothing_was_answered(slack)
+
+
+async def test_an_oversized_signed_request_is_refused_before_its_body_is_sent(
+    slack: SlackHarness,
+) -> None:
+    assert slack.runner is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", slack.runner.http_port)
+    headers = signed_headers("x", "application/json")
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    writer.write(
+        (
+            "POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"{head}Content-Length: {5 * 1024 * 1024}\r\n\r\n"
+        ).encode()
+    )
+    await writer.drain()
+    # Not one byte of the 5 MB body is sent: the answer must come from the headers alone.
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    writer.close()
+    assert status_line.split()[1] == b"413"
+
+
+async def test_an_unsigned_large_body_gets_401(slack: SlackHarness) -> None:
+    assert slack._http is not None
+    assert slack.runner is not None
+    url = f"http://127.0.0.1:{slack.runner.http_port}/slack/events"
+    async with slack._http.post(url, data=b"x" * (5 * 1024 * 1024)) as response:
+        assert response.status == 401
+    await assert_nothing_was_answered(slack)
