@@ -141,7 +141,7 @@ def _content(reply: Reply) -> tuple[list[Block], bool]:
         if used + len(text) > MAX_CONTENT_CHARS:
             return blocks, True
         used += len(text)
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
+        blocks.append({"type": "section", "text": _mrkdwn(text)})
     return blocks, False
 
 
@@ -168,6 +168,13 @@ def _shortened_note(reply: Reply) -> str:
     return f":scissors: Shortened to fit in Slack: {where}."
 
 
+def _mrkdwn(text: str) -> dict[str, Any]:
+    """A mrkdwn text object that Slack shows as written: ``verbatim`` stops Slack turning
+    URLs, domains and channel names into links, so text a user typed and the bot echoes back
+    never becomes a link (our own ``<@U...>`` markup still works)."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
 def _header(title: str) -> Block:
     return {
         "type": "header",
@@ -177,9 +184,7 @@ def _header(title: str) -> Block:
 
 def _context(*texts: str) -> Block:
     """A context line; callers pass text that is already escaped (or is our own markup)."""
-    elements = [
-        {"type": "mrkdwn", "text": text[: _safe_cut(text, MAX_SECTION_CHARS)]} for text in texts
-    ]
+    elements = [_mrkdwn(text[: _safe_cut(text, MAX_SECTION_CHARS)]) for text in texts]
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 

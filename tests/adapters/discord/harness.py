@@ -31,7 +31,7 @@ from tests.adapters.discord import events
 from tests.adapters.discord import fake_discord as fake
 from tests.adapters.discord.fake_discord import FakeDiscord, Received
 
-_ESCAPED = re.compile(r"\\([*`_~|>\[\]()#\-\\])")
+_ESCAPED = re.compile(r"\\([*`_~|>\[\]()#\-\\<:])")
 PLAIN_SUBCOMMANDS = {*SECTION_IDS, *(name for name, _ in FIXED_SUBCOMMANDS)}
 TIPS_ACTIONS = {"on", "off", "status", "now"}
 

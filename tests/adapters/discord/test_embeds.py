@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -108,7 +109,7 @@ def test_line_breaks_in_a_reply_are_kept() -> None:
     and in the terminal."""
     status = Reply(ReplyKind.NOTICE, "Daily tips", "Every day at 09:00.\nNext tip: today.")
     assert render(status, shareable=False).embed["description"] == (
-        "Every day at 09:00.\nNext tip: today."
+        "Every day at 09\\:00.\nNext tip\\: today."
     )
 
 
@@ -150,3 +151,28 @@ def test_a_blank_list_title_gets_the_default_field_name() -> None:
     reply = Reply(ReplyKind.ANSWER, "x", lists=(BulletList("  ", ("one",)),))
     (field,) = render(reply, shareable=False).embed["fields"]
     assert field["name"] == "Key points"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "[one](https://evil.example) and [two](https://evil.example/2)",
+        "see https://evil.example/login now",
+        "[[[[[[[[[[x](](](](](](https://evil.example)",
+    ],
+)
+def test_echoed_text_never_becomes_a_link(typed: str) -> None:
+    """Discord links a masked ``[text](url)`` and any bare ``scheme://``; in escaped text no
+    bracket, parenthesis or colon is left unescaped, so neither can form."""
+    embed = render(
+        Reply(ReplyKind.DID_YOU_MEAN, f"Did you mean {typed}?", body=typed), shareable=False
+    ).embed
+    for text in (embed["title"], embed["description"]):
+        assert re.search(r"(?<!\\)://", text) is None
+        assert re.search(r"(?<!\\)[\[\]()]", text) is None
+
+
+def test_escaping_keeps_every_character_a_person_typed() -> None:
+    typed = r"a*b_c~d`e|f>g#h-i[j]k(l)m<n:o\p"
+    escaped = embeds.escape(typed)
+    assert re.sub(r"\\(.)", r"\1", escaped) == typed

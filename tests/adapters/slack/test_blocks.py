@@ -83,8 +83,36 @@ def test_shared_by_names_the_sharer_with_a_real_mention() -> None:
     message = render(GOLDEN, shared_by="U0ASKER")
     assert message.blocks[1] == {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": "Shared by <@U0ASKER>"}],
+        "elements": [{"type": "mrkdwn", "text": "Shared by <@U0ASKER>", "verbatim": True}],
     }
+
+
+def test_every_mrkdwn_text_is_verbatim_so_typed_urls_are_not_linked() -> None:
+    """Slack turns URLs, bare domains and #channel names in mrkdwn into links unless the text
+    object says ``verbatim``; a reply echoing "see evil.example/login" must not link it."""
+    typed = "see https://evil.example/login or evil.example and #general"
+    reply = Reply(
+        kind=ReplyKind.DID_YOU_MEAN,
+        title=f"Did you mean {typed}?",
+        body=f"I have no topic called {typed}.",
+        lists=(BulletList(typed, (typed,)),),
+        notices=(typed,),
+        source=typed,
+    )
+
+    def mrkdwn(node: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                yield node
+            for value in node.values():
+                yield from mrkdwn(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from mrkdwn(item)
+
+    objects = list(mrkdwn(list(render(reply, shared_by="U1").blocks)))
+    assert objects
+    assert all(text.get("verbatim") is True for text in objects)
 
 
 def test_a_very_long_answer_stays_within_slacks_limits_and_points_to_the_topic() -> None:
