@@ -31,6 +31,7 @@ async def test_slack_and_discord_answer_from_one_event_loop(tmp_path: Path) -> N
         discord_api_url=discord.api_url,
         discord_guild_id=discord_fake.GUILD_ID,
         database_url=f"sqlite:///{tmp_path / 'tips.db'}",
+        ops_port=0,
     )
     running = asyncio.create_task(serve(settings, ["slack", "discord"]))
     try:

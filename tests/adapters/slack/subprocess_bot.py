@@ -35,15 +35,17 @@ def free_port() -> int:
 
 def bot_environment(api_url: str, **extra: str) -> dict[str, str]:
     """The environment of a bot that talks to the fake Slack at ``api_url`` over HTTP mode's
-    settings (add ``SLACK_APP_TOKEN`` for Socket Mode)."""
+    settings (add ``SLACK_APP_TOKEN`` for Socket Mode). The health and metrics endpoint is off
+    (``MLCAREER_OPS_PORT=0``) unless ``extra`` gives it a port: tests run side by side."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=api_url,
         PYTHONUNBUFFERED="1",
-        **extra,
+        MLCAREER_OPS_PORT="0",
     )
+    env.update(extra)
     return env
 
 

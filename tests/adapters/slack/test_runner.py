@@ -90,7 +90,7 @@ async def test_a_socket_mode_websocket_that_cannot_be_opened_stops_the_start(
     )
     with pytest.raises(PlatformError, match="cannot open the Socket Mode websocket"):
         await slack.run()
-    assert not slack.ready.is_set()
+    assert not slack.serving.is_set()
 
 
 async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) -> None:
@@ -127,7 +127,7 @@ async def test_shutdown_lets_an_answer_still_in_flight_finish_and_be_sent() -> N
         acknowledged = await slack.post_form(form)
         assert (acknowledged.status, acknowledged.body) == (200, "")
         slack._task.cancel()
-        await eventually(lambda: not slack.runner.ready.is_set())  # now draining
+        await eventually(lambda: not slack.runner.serving.is_set())  # now draining
         tips.gate.set()
         await asyncio.gather(slack._task, return_exceptions=True)
         [late] = slack.fake.sent("response_url")
