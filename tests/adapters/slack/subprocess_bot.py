@@ -107,7 +107,8 @@ class BotProcess:
 async def wait_healthy(
     session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
 ) -> None:
-    """Poll ``url`` (GET /healthz, bounded) until it answers 200 or ``process`` exits."""
+    """Poll ``url`` (GET /healthz, or /readyz to wait for readiness; bounded) until it
+    answers 200 or ``process`` exits."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.returncode is not None:
@@ -119,4 +120,4 @@ async def wait_healthy(
         except aiohttp.ClientConnectionError:
             pass
         await asyncio.sleep(0.05)
-    raise RuntimeError("mlcareer run slack --http did not become healthy")
+    raise RuntimeError(f"mlcareer run: {url} did not answer 200")
