@@ -54,22 +54,22 @@ class NoMetrics:
     """Counts nothing: for commands and tests that serve no metrics endpoint."""
 
     def answered(self, platform: str, kind: str, seconds: float) -> None:
-        return None
+        """Nothing to count."""
 
     def tip(self, platform: str, result: str) -> None:
-        return None
+        """Nothing to count."""
 
     def web_api_retry(self, platform: str, reason: str) -> None:
-        return None
+        """Nothing to count."""
 
     def rate_limited(self, platform: str) -> None:
-        return None
+        """Nothing to count."""
 
     def reconnected(self, platform: str) -> None:
-        return None
+        """Nothing to count."""
 
     def restarted(self, platform: str) -> None:
-        return None
+        """Nothing to count."""
 
 
 NO_METRICS = NoMetrics()

@@ -68,22 +68,28 @@ class PrometheusMetrics:
         )
 
     def answered(self, platform: str, kind: str, seconds: float) -> None:
+        """Count one request by platform and reply kind; observe its latency."""
         self._requests.labels(platform, kind).inc()
         self._latency.labels(platform).observe(seconds)
 
     def tip(self, platform: str, result: str) -> None:
+        """Count one due tip by platform and result."""
         self._tips.labels(platform, result).inc()
 
     def web_api_retry(self, platform: str, reason: str) -> None:
+        """Count one retried Web API call by platform and reason."""
         self._retries.labels(platform, reason).inc()
 
     def rate_limited(self, platform: str) -> None:
+        """Count one rate-limited Web API answer."""
         self._rate_limits.labels(platform).inc()
 
     def reconnected(self, platform: str) -> None:
+        """Count one gateway reconnect."""
         self._reconnects.labels(platform).inc()
 
     def restarted(self, platform: str) -> None:
+        """Count one platform restart."""
         self._restarts.labels(platform).inc()
 
     def render(self) -> bytes:

@@ -76,6 +76,7 @@ class OpsServer:
         log.info("health and metrics on http://%s:%d%s", self.host, self.port, METRICS_PATH)
 
     async def stop(self) -> None:
+        """Stop listening (nothing to do when it never started)."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
