@@ -99,7 +99,7 @@ class SlackRunner:
         """``Readiness``: None while listening (HTTP) or while the Socket Mode websocket is up
         (the SDK reconnects it by itself; meanwhile this says so)."""
         if not self.serving.is_set():
-            return "not connected to Slack yet"
+            return "not connected to Slack"
         if self._socket is not None and not await self._socket.client.is_connected():
             return "the Socket Mode websocket is down; the SDK is reconnecting"
         return None

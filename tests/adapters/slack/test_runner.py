@@ -150,7 +150,7 @@ async def test_http_mode_listens_on_slack_host_and_is_ready_while_listening(
     )
     slack = SlackRunner(settings, Router(build_services(settings)), sleep=FakeSleep())
     assert slack.host == "127.0.0.1"
-    assert await slack.ready() == "not connected to Slack yet"
+    assert await slack.ready() == "not connected to Slack"
     task = asyncio.create_task(slack.run())
     try:
         await eventually(slack.serving.is_set)
@@ -163,7 +163,7 @@ async def test_http_mode_listens_on_slack_host_and_is_ready_while_listening(
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-    assert await slack.ready() == "not connected to Slack yet"
+    assert await slack.ready() == "not connected to Slack"
 
 
 async def test_socket_mode_readiness_follows_the_websocket() -> None:
