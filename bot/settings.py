@@ -49,11 +49,14 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_ADMINS": ("admins", "list"),
     "DATABASE_URL": ("database_url", "str"),
     "MLCAREER_TIPS_GRACE_HOURS": ("tips_grace_hours", "float"),
+    "MLCAREER_OPS_HOST": ("ops_host", "str"),
+    "MLCAREER_OPS_PORT": ("ops_port", "int"),
     "SLACK_BOT_TOKEN": ("slack_bot_token", "secret"),
     "SLACK_APP_TOKEN": ("slack_app_token", "secret"),
     "SLACK_SIGNING_SECRET": ("slack_signing_secret", "secret"),
     "SLACK_API_URL": ("slack_api_url", "str"),
     "SLACK_HTTP": ("slack_http", "bool"),
+    "SLACK_HOST": ("slack_host", "str"),
     "SLACK_PORT": ("slack_port", "int"),
     "DISCORD_TOKEN": ("discord_token", "secret"),
     "DISCORD_GUILD_ID": ("discord_guild_id", "optstr"),
@@ -75,11 +78,14 @@ class Settings:
     admins: tuple[str, ...] = ()
     database_url: str = "sqlite:///mlcareer.db"
     tips_grace_hours: float = 6.0
+    ops_host: str = "127.0.0.1"
+    ops_port: int = 8081
     slack_bot_token: Secret | None = None
     slack_app_token: Secret | None = None
     slack_signing_secret: Secret | None = None
     slack_api_url: str = "https://slack.com/api/"
     slack_http: bool = False
+    slack_host: str = "0.0.0.0"
     slack_port: int = 3000
     discord_token: Secret | None = None
     discord_guild_id: str | None = None
@@ -119,6 +125,11 @@ class Settings:
             raise SettingsError("MLCAREER_MAX_INPUT_CHARS must be at least 50 (default 2000).")
         if self.tips_grace_hours < 0:
             raise SettingsError("MLCAREER_TIPS_GRACE_HOURS must be zero or more (default 6).")
+        if not 0 <= self.ops_port <= 65535:
+            raise SettingsError(
+                "MLCAREER_OPS_PORT must be a port number from 1 to 65535, or 0 to turn the "
+                f"health and metrics endpoint off (default 8081), not {self.ops_port}."
+            )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(
                 "MLCAREER_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL."

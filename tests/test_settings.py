@@ -237,3 +237,22 @@ def test_an_empty_value_means_the_default() -> None:
     """An uncommented "MLCAREER_KNOWLEDGE_DIR=" is not the current folder; "SLACK_PORT=" is fine."""
     empty = dict.fromkeys(ENV_VARS, "") | {"MLCAREER_LOG_LEVEL": "  "}
     assert Settings.load(environ=empty, dotenv=None) == Settings()
+
+
+def test_the_ops_endpoint_and_slack_host_settings() -> None:
+    defaults = Settings.load(environ={}, dotenv=None)
+    assert (defaults.ops_host, defaults.ops_port, defaults.slack_host) == (
+        "127.0.0.1",
+        8081,
+        "0.0.0.0",
+    )
+    environ = {"MLCAREER_OPS_HOST": "0.0.0.0", "MLCAREER_OPS_PORT": "0", "SLACK_HOST": "::1"}
+    settings = Settings.load(environ=environ, dotenv=None)
+    assert (settings.ops_host, settings.ops_port, settings.slack_host) == ("0.0.0.0", 0, "::1")
+
+
+@pytest.mark.parametrize("port", ["-1", "65536"])
+def test_an_ops_port_out_of_range_names_the_variable(port: str) -> None:
+    with pytest.raises(SettingsError, match="MLCAREER_OPS_PORT must be a port number") as caught:
+        Settings.load(environ={"MLCAREER_OPS_PORT": port}, dotenv=None)
+    assert "0 to turn" in str(caught.value)

@@ -8,12 +8,15 @@ import contextlib
 import gc
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
-from bot.core.ports import PlatformRunner
+from bot.core.metrics import Metrics
+from bot.core.ports import PlatformRunner, Readiness
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
+from bot.ops.supervisor import Sleep, Supervisor
 from bot.settings import Settings
 from bot.tips.clock import Clock
 from bot.tips.daily import open_daily_tips
@@ -21,8 +24,8 @@ from bot.tips.daily import open_daily_tips
 log = logging.getLogger(__name__)
 
 PLATFORMS = ("slack", "discord")
-# Builds the platform runners for ``serve``: (settings, router, platform names) -> runners.
-RunnerFactory = Callable[[Settings, Router, list[str]], list[PlatformRunner]]
+# Builds the platform runners for ``serve``: (settings, router, platform names, metrics).
+RunnerFactory = Callable[[Settings, Router, list[str], Metrics], list[PlatformRunner]]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,8 +110,11 @@ async def serve_until_stopped(settings: Settings, platforms: list[str]) -> None:
             loop.remove_signal_handler(signal.SIGTERM)
 
 
-def build_runners(settings: Settings, router: Router, platforms: list[str]) -> list[PlatformRunner]:
-    """One runner per platform; adapters are imported only when asked for.
+def build_runners(
+    settings: Settings, router: Router, platforms: list[str], metrics: Metrics
+) -> list[PlatformRunner]:
+    """One runner per platform, reporting to ``metrics``; adapters are imported only when
+    asked for.
 
     Each platform's settings are checked first, so a missing or malformed one stops the start
     with its one-line message before anything is opened.
@@ -120,13 +126,13 @@ def build_runners(settings: Settings, router: Router, platforms: list[str]) -> l
             from bot.adapters.slack.runner import SlackRunner
 
             check_settings(settings)
-            runners.append(SlackRunner(settings, router))
+            runners.append(SlackRunner(settings, router, metrics=metrics))
         elif name == "discord":
             from bot.adapters.discord.config import discord_config
             from bot.adapters.discord.runner import DiscordRunner
 
             discord_config(settings)
-            runners.append(DiscordRunner(settings, router))
+            runners.append(DiscordRunner(settings, router, metrics=metrics))
     return runners
 
 
@@ -136,29 +142,67 @@ async def serve(
     *,
     build: RunnerFactory = build_runners,
     clock: Clock | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> None:
-    """Build the core once and run every platform, and the daily-tip scheduler, on this loop.
+    """Build the core once and run every platform, and the daily-tip scheduler, on this loop,
+    with the health and metrics endpoint beside them (unless MLCAREER_OPS_PORT is 0).
 
     The tips service is handed to the router so ``tips on|off|status|now`` work in every
-    channel, and the scheduler posts through each runner's sender. When serving ends (Ctrl-C,
-    or a platform fails) the scheduler is stopped first, letting a post in flight finish and
-    be recorded, and only then is the tips database closed. ``build`` and ``clock`` are
-    seams for tests.
+    channel, and the scheduler posts through each runner's sender. Each runner is supervised:
+    when one fails it is restarted with backoff while the rest keep serving; only a
+    ``SettingsError`` at start-up ends ``serve``. When serving ends (Ctrl-C, SIGTERM) the
+    scheduler is stopped first, letting a post in flight finish and be recorded, and only
+    then is the tips database closed. ``build``, ``clock`` and ``sleep`` (the supervisors'
+    backoff) are seams for tests.
     """
+    # Imported here: prometheus-client costs about 100 ms, which `ask` and `chat` never pay.
+    from bot.ops.metrics import PrometheusMetrics
+    from bot.ops.server import OpsServer
+
+    metrics = PrometheusMetrics()  # its own registry, created here and passed down
     services = build_services(settings)
-    router = Router(services)
-    runners = build(settings, router, platforms)
+    router = Router(services, metrics=metrics)
+    runners = build(settings, router, platforms, metrics)
     senders = {runner.name: runner.sender for runner in runners}
-    tips = open_daily_tips(settings, services.knowledge, senders, clock)
+    tips = open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
     services.tips = tips.commands
-    # Everything built so far (the SDKs, the knowledge base, the matcher) lives as long as the
-    # process: move it out of the garbage collector's view, so a full collection no longer
-    # scans it and stalls every request in flight (about 20 ms under load before this).
-    gc.freeze()
-    scheduler = asyncio.create_task(tips.scheduler.run_forever(), name="daily tips")
+    supervisors = [Supervisor(runner, metrics, sleep=sleep) for runner in runners]
+    checks: dict[str, Readiness] = {supervisor.name: supervisor for supervisor in supervisors}
+    checks["database"] = tips.store
+    ops = OpsServer(settings.ops_host, settings.ops_port, metrics, checks)
     try:
-        await asyncio.gather(*(runner.run() for runner in runners), scheduler)
+        if settings.ops_port:
+            await ops.start()
+        # Everything built so far (the SDKs, the knowledge base, the matcher) lives as long as
+        # the process: move it out of the garbage collector's view, so a full collection no
+        # longer scans it and stalls every request in flight (about 20 ms under load before).
+        gc.freeze()
+        await _serve_all(supervisors, tips.scheduler.run_forever())
+    finally:
+        await ops.stop()
+        tips.close()
+
+
+async def _serve_all(supervisors: list[Supervisor], scheduling: Coroutine[Any, Any, None]) -> None:
+    """Run the supervised platforms and the scheduler until cancelled, or until a platform's
+    start-up ``SettingsError``; then stop the scheduler first (a post in flight finishes and
+    is recorded while the platforms still serve), then the platforms.
+
+    ``asyncio.wait`` rather than ``gather``: being cancelled, it leaves the tasks running, so
+    they are stopped here in that order instead of all at once.
+    """
+    scheduler = asyncio.create_task(scheduling, name="daily tips")
+    platforms = [
+        asyncio.create_task(supervisor.run(), name=f"{supervisor.name} (supervised)")
+        for supervisor in supervisors
+    ]
+    try:
+        done, _ = await asyncio.wait([*platforms, scheduler], return_when="FIRST_EXCEPTION")
+        for task in done:
+            task.result()  # raises the start-up SettingsError that ended it
     finally:
         scheduler.cancel()
         await asyncio.gather(scheduler, return_exceptions=True)
-        tips.close()
+        for task in platforms:
+            task.cancel()
+        await asyncio.gather(*platforms, return_exceptions=True)

@@ -21,8 +21,20 @@ class ChannelSender(Protocol):
         ...
 
 
-class PlatformRunner(Protocol):
-    """One chat platform's connection, run by ``mlcareer run`` on the shared event loop."""
+class Readiness(Protocol):
+    """Something ``/readyz`` asks whether it can serve: a platform connection, the database."""
+
+    async def ready(self) -> str | None:
+        """None when ready; otherwise what is wrong, in a few words (never a secret)."""
+        ...
+
+
+class PlatformRunner(Readiness, Protocol):
+    """One chat platform's connection, run by ``mlcareer run`` on the shared event loop.
+
+    ``run`` may be called again after it failed (the supervisor restarts it); ``ready`` says
+    whether the platform is connected right now.
+    """
 
     name: str
     sender: ChannelSender

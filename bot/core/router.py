@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core import handlers
 from bot.core.handlers import Context
+from bot.core.metrics import NO_METRICS, RequestMetrics
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.services import Services
@@ -185,14 +187,33 @@ ROUTES: tuple[Route, ...] = (
 
 
 class Router:
-    """Turns a request into a reply through the routing table."""
+    """Turns a request into a reply through the routing table.
 
-    def __init__(self, services: Services, routes: tuple[Route, ...] = ROUTES) -> None:
+    Every adapter's requests pass through ``handle``, so this is where each one is counted,
+    by platform and reply kind, with the time it took (``metrics``; ``timer`` is injected).
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        routes: tuple[Route, ...] = ROUTES,
+        *,
+        metrics: RequestMetrics = NO_METRICS,
+        timer: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self.services = services
         self.routes = routes
+        self.metrics = metrics
+        self.timer = timer
 
     async def handle(self, request: Request) -> Reply:
         """Route one request; always returns a reply, never raises."""
+        started = self.timer()
+        reply = await self._route(request)
+        self.metrics.answered(request.platform, reply.kind.value, self.timer() - started)
+        return reply
+
+    async def _route(self, request: Request) -> Reply:
         name = "clean"
         try:
             cleaned = clean(request.text, self.services.max_input_chars)

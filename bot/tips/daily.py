@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.core.metrics import NO_METRICS, TipMetrics
 from bot.core.ports import ChannelSender
 from bot.knowledge.model import KnowledgeBase
 from bot.settings import Settings
@@ -32,17 +33,20 @@ def open_daily_tips(
     knowledge: KnowledgeBase,
     senders: Mapping[str, ChannelSender],
     clock: Clock | None = None,
+    *,
+    metrics: TipMetrics = NO_METRICS,
 ) -> DailyTips:
     """Open (and migrate) the database named by DATABASE_URL and build the tips services.
 
     ``senders`` maps each platform name ("slack", "discord", as in ``Request.platform``) to the
     sender that posts there; the scheduler only fires subscriptions on those platforms.
     Raises ``SettingsError`` for a DATABASE_URL that isn't SQLite and ``StorageError`` when
-    the file can't be opened or migrated.
+    the file can't be opened or migrated. ``metrics`` counts the tips posted, failed and
+    skipped.
     """
     store = SqliteStore.open(settings.database_url)
     grace = timedelta(hours=settings.tips_grace_hours)
-    return daily_tips(store, knowledge, senders, clock or SystemClock(), grace)
+    return daily_tips(store, knowledge, senders, clock or SystemClock(), grace, metrics=metrics)
 
 
 def daily_tips(
@@ -51,6 +55,8 @@ def daily_tips(
     senders: Mapping[str, ChannelSender],
     clock: Clock,
     grace: timedelta,
+    *,
+    metrics: TipMetrics = NO_METRICS,
 ) -> DailyTips:
     """The tips commands and scheduler on an open store (which ``DailyTips.close`` closes)."""
     commands = TipsService(
@@ -64,5 +70,6 @@ def daily_tips(
         senders=senders,
         clock=clock,
         grace=grace,
+        metrics=metrics,
     )
     return DailyTips(store, commands, scheduler)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.core.metrics import NO_METRICS, TipMetrics
 from bot.core.ports import ChannelSender
 from bot.core.replies import tip_reply
 from bot.errors import ChannelGoneError, PlatformError, StorageError
@@ -65,6 +66,19 @@ class Outcome(StrEnum):
     PAUSED = "paused"  # the channel is gone or the bot was removed
     NO_TIPS = "no tips"  # the knowledge base has no tips to post
     ERROR = "error"  # a bug or a storage failure; logged, and tried again on the next run
+
+
+# What each outcome counts as in the tips metric; the others (already posted, busy) are
+# another run's or another process's tip, not this one's.
+TALLY = {
+    Outcome.POSTED: "posted",
+    Outcome.SKIPPED: "skipped",
+    Outcome.NO_TIPS: "skipped",
+    Outcome.RETRYING: "failed",
+    Outcome.GAVE_UP: "failed",
+    Outcome.PAUSED: "failed",
+    Outcome.ERROR: "failed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +143,7 @@ class Scheduler:
         send_timeout: timedelta = SEND_TIMEOUT,
         shutdown_grace: timedelta = SHUTDOWN_GRACE,
         batch: int = DUE_BATCH,
+        metrics: TipMetrics = NO_METRICS,
     ) -> None:
         if send_timeout >= lease:
             raise ValueError("send_timeout must be shorter than the lease")
@@ -145,6 +160,7 @@ class Scheduler:
         self._send_timeout = send_timeout
         self._shutdown_grace = shutdown_grace
         self._batch = batch
+        self._metrics = metrics
         # Posts that went out but could not be marked sent yet (the database failed).
         self._unrecorded: list[Claim] = []
 
@@ -168,12 +184,12 @@ class Scheduler:
                     result = await self._fire(subscription, moment)
                 except StorageError as exc:
                     log.error("daily tips: %s; stopping this run, the rest stay due", exc)
-                    report.results.append(Result(subscription.key, Outcome.ERROR, str(exc)))
+                    self._report(report, Result(subscription.key, Outcome.ERROR, str(exc)))
                     return report
                 except Exception as exc:
                     log.exception("daily tips: %s failed; it will be tried again", subscription.key)
                     result = Result(subscription.key, Outcome.ERROR, str(exc))
-                report.results.append(result)
+                self._report(report, result)
             if len(batch) < self._batch:
                 return report
             after = batch[-1]
@@ -201,6 +217,12 @@ class Scheduler:
             except Exception:  # a broken clock must not spin the loop or end it
                 log.exception("daily tips: the scheduler could not sleep; waiting %s", self._poll)
                 await asyncio.sleep(self._poll.total_seconds())
+
+    def _report(self, report: RunReport, result: Result) -> None:
+        report.results.append(result)
+        counted = TALLY.get(result.outcome)
+        if counted is not None:
+            self._metrics.tip(result.key.platform, counted)
 
     async def _fire(self, subscription: Subscription, moment: datetime) -> Result:
         key = subscription.key

@@ -96,6 +96,15 @@ class SqliteStore:
     def close(self) -> None:
         self._conn.close()
 
+    async def ready(self) -> str | None:
+        """``Readiness`` for ``/readyz``: None when a read of the subscriptions works, else
+        why not (a closed connection, a missing table, an unreadable file)."""
+        try:
+            self._conn.execute("SELECT 1 FROM subscriptions LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            return f"tips database: {exc}"
+        return None
+
     @contextmanager
     def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
         """Translate sqlite3 errors into ``StorageError`` naming what we were doing."""

@@ -1,5 +1,6 @@
 """``mlcareer run``'s daily-tips wiring: commands reach the tips service, the scheduler posts
-through the runners' senders, and stopping never leaves a sent tip unrecorded."""
+through the runners' senders, a platform failing mid-post neither stops the scheduler nor
+loses the post, and stopping never leaves a sent tip unrecorded."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from bot.commands.run import serve
+from bot.core.metrics import Metrics
 from bot.core.ports import PlatformRunner
 from bot.core.reply import Reply
 from bot.core.request import Request
@@ -25,7 +25,8 @@ NINE = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 
 
 class ScriptedRunner:
-    """A ``PlatformRunner`` that subscribes its channel by command, then fails on cue."""
+    """A ``PlatformRunner`` that subscribes its channel by command, then fails on cue; run
+    again (the supervisor's restart), it just serves."""
 
     name = "slack"
 
@@ -34,47 +35,94 @@ class ScriptedRunner:
         self.sender = HeldSender()
         self.replies: list[Reply] = []
         self.drop = asyncio.Event()
+        self.runs = 0
+        self.restarted = asyncio.Event()
+
+    async def ready(self) -> str | None:
+        return None
 
     async def run(self) -> None:
+        self.runs += 1
+        if self.runs > 1:
+            self.restarted.set()
+            await asyncio.Future()
         admin = Request("tips on 09:00", user="U1", channel="C1", platform="slack", is_admin=True)
         self.replies.append(await self.router.handle(admin))
         await self.drop.wait()
         raise PlatformError("the connection to Slack dropped")
 
 
-async def test_a_platform_failing_mid_post_stops_the_scheduler_before_the_database_closes(
+async def no_wait(seconds: float) -> None:
+    await asyncio.sleep(0)
+
+
+async def start_mid_post(
     tmp_path: Path,
-) -> None:
-    """Subscribe through the router, let the scheduler start a post, then the platform fails:
-    the post finishes, is recorded as sent, and serve ends with the platform's error."""
+) -> tuple[asyncio.Task[None], ScriptedRunner, str]:
+    """Serve one scripted platform, subscribe through the router and let the scheduler start
+    a post that the sender holds in flight."""
     url = f"sqlite:///{tmp_path / 'tips.db'}"
     clock = FakeClock(MONDAY_8AM)
     runners: list[ScriptedRunner] = []
 
-    def build(settings: Settings, router: Router, platforms: list[str]) -> list[PlatformRunner]:
+    def build(
+        settings: Settings, router: Router, platforms: list[str], metrics: Metrics
+    ) -> list[PlatformRunner]:
         runners.append(ScriptedRunner(router))
         return list(runners)
 
+    settings = Settings(database_url=url, ops_port=0)
     serving = asyncio.create_task(
-        serve(Settings(database_url=url), ["slack"], build=build, clock=clock)
+        serve(settings, ["slack"], build=build, clock=clock, sleep=no_wait)
     )
     await clock.wait_for_sleeper()  # the scheduler has started and waits for its next wake
     [runner] = runners
     assert runner.replies[0].title == "Daily tips are on in this channel"
-
     clock.set(NINE)
     await runner.sender.started.wait()
+    return serving, runner, url
+
+
+async def posted(url: str) -> bool:
+    store = SqliteStore.open(url)
+    try:
+        return await store.posted(ChannelKey("slack", "C1"), NINE.date())
+    finally:
+        store.close()
+
+
+async def test_a_platform_failing_mid_post_is_restarted_and_the_post_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """The platform fails while the scheduler posts: it is restarted, the post finishes and
+    is recorded as sent, and serve keeps serving."""
+    serving, runner, url = await start_mid_post(tmp_path)
     runner.drop.set()
-    for _ in range(10):  # serve has seen the failure and is stopping the scheduler
+    async with asyncio.timeout(5):
+        await runner.restarted.wait()
+    runner.sender.release.set()
+    for _ in range(20):  # the post is marked sent
+        await asyncio.sleep(0)
+    try:
+        assert not serving.done()
+        assert [channel for channel, _ in runner.sender.posts] == ["C1"]
+        assert await posted(url) is True
+    finally:
+        serving.cancel()
+        await asyncio.gather(serving, return_exceptions=True)
+
+
+async def test_stopping_mid_post_lets_the_post_finish_before_the_database_closes(
+    tmp_path: Path,
+) -> None:
+    """Ctrl-C while a post is in flight: serve waits for it, records it, then closes."""
+    serving, runner, url = await start_mid_post(tmp_path)
+    serving.cancel()
+    for _ in range(10):  # serve has seen the cancellation and is stopping the scheduler
         await asyncio.sleep(0)
     assert not serving.done()
     runner.sender.release.set()
-    with pytest.raises(PlatformError, match="dropped"):
-        await serving
+    await asyncio.gather(serving, return_exceptions=True)
+    assert serving.cancelled()
     assert [channel for channel, _ in runner.sender.posts] == ["C1"]
-
-    store = SqliteStore.open(url)
-    try:
-        assert await store.posted(ChannelKey("slack", "C1"), NINE.date()) is True
-    finally:
-        store.close()
+    assert await posted(url) is True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -34,9 +35,16 @@ def quiet_voice_warnings() -> None:
 
 
 class MlcareerClient(discord.Client):
-    """A ``discord.Client`` whose event methods delegate to ``handlers``."""
+    """A ``discord.Client`` whose event methods delegate to ``handlers``; ``on_session`` is
+    called each time a gateway session starts or resumes (to count reconnects)."""
 
-    def __init__(self, router: Router, *, defer_after: float = handlers.DEFER_AFTER) -> None:
+    def __init__(
+        self,
+        router: Router,
+        *,
+        defer_after: float = handlers.DEFER_AFTER,
+        on_session: Callable[[], None] = lambda: None,
+    ) -> None:
         quiet_voice_warnings()
         super().__init__(
             intents=intents(),
@@ -45,6 +53,18 @@ class MlcareerClient(discord.Client):
         )
         self.router = router
         self.defer_after = defer_after
+        self.on_session = on_session
+
+    def gateway_up(self) -> bool:
+        """Logged in, READY received and the gateway websocket open right now."""
+        ws = self.ws
+        return self.is_ready() and not self.is_closed() and ws is not None and ws.open
+
+    async def on_connect(self) -> None:
+        self.on_session()
+
+    async def on_resumed(self) -> None:
+        self.on_session()
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         await handlers.on_interaction(interaction, self.router, self.defer_after)

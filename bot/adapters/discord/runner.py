@@ -1,4 +1,8 @@
-"""``DiscordRunner``: log in, sync ``/mlcareer``, then serve the gateway until cancelled."""
+"""``DiscordRunner``: log in, sync ``/mlcareer``, then serve the gateway until cancelled.
+
+discord.py reconnects a dropped gateway by itself; anything it lets escape ends ``run``, and
+the supervisor calls ``run`` again, which starts over with a fresh client.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from bot.adapters.discord.handlers import DEFER_AFTER
 from bot.adapters.discord.login import login, use_api
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.discord.sync import sync_commands
+from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.errors import PlatformError
@@ -31,11 +36,19 @@ class DiscordRunner:
     name = "discord"
 
     def __init__(
-        self, settings: Settings, router: Router, *, defer_after: float = DEFER_AFTER
+        self,
+        settings: Settings,
+        router: Router,
+        *,
+        defer_after: float = DEFER_AFTER,
+        metrics: PlatformMetrics = NO_METRICS,
     ) -> None:
         self.settings = settings
         self.router = router
-        self.client = MlcareerClient(router, defer_after=defer_after)
+        self.defer_after = defer_after
+        self.metrics = metrics
+        self.sessions = 0  # gateway sessions opened (READY or RESUMED), over every run
+        self.client = self._new_client()
         self.rest = DiscordSender(self.client)
         # Typed as the port: the protocol's attribute is invariant, and callers need no more.
         self.sender: ChannelSender = self.rest
@@ -47,6 +60,9 @@ class DiscordRunner:
         ``PlatformError`` when Discord can't be reached or refuses the connection.
         """
         config = discord_config(self.settings)
+        if self.client.is_closed():  # a restart: a closed discord.py client can't log in again
+            self.client = self._new_client()
+            self.rest.use(self.client)
         definition = command_definition(self.router.services.knowledge)
         problems = limit_problems(definition)
         if problems:  # a knowledge base Discord would refuse: say why instead of a 400
@@ -75,6 +91,22 @@ class DiscordRunner:
             raise PlatformError(f"cannot reach Discord at {config.api_url}: {exc}") from exc
         finally:
             await self.client.close()
+
+    async def ready(self) -> str | None:
+        """``Readiness``: None while the gateway is connected."""
+        if self.client.gateway_up():
+            return None
+        return "not connected to the Discord gateway"
+
+    def _new_client(self) -> MlcareerClient:
+        return MlcareerClient(
+            self.router, defer_after=self.defer_after, on_session=self._session_started
+        )
+
+    def _session_started(self) -> None:
+        self.sessions += 1
+        if self.sessions > 1:  # every session after the first is a reconnect
+            self.metrics.reconnected(self.name)
 
 
 async def use_gateway_from_api(http: HTTPClient) -> None:

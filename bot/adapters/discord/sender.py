@@ -39,6 +39,12 @@ class DiscordSender:
         if logged_in:
             self._logged_in.set()
 
+    def use(self, client: discord.Client) -> None:
+        """Post through ``client`` from now on (the runner's new one after a restart); posts
+        wait until it has logged in."""
+        self._client = client
+        self._logged_in.clear()
+
     def mark_logged_in(self) -> None:
         """Called once the client has logged in; posts wait for it until then."""
         self._logged_in.set()

@@ -9,20 +9,24 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.checks import api_url
 from bot.adapters.slack.retry import Sleep, retry_handlers
+from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.settings import Settings
 
 TIMEOUT_SECONDS = 15
 
 
-def build_client(settings: Settings, sleep: Sleep = asyncio.sleep) -> AsyncWebClient:
+def build_client(
+    settings: Settings, sleep: Sleep = asyncio.sleep, metrics: PlatformMetrics = NO_METRICS
+) -> AsyncWebClient:
     """A client for every Web API call the bot makes (its connection pool is attached while
-    the runner runs). A malformed SLACK_API_URL is a ``SettingsError`` here already, never a
-    quiet fall-back to slack.com; a missing token is reported when the runner starts."""
+    the runner runs); its retries and rate limits are counted in ``metrics``. A malformed
+    SLACK_API_URL is a ``SettingsError`` here already, never a quiet fall-back to slack.com;
+    a missing token is reported when the runner starts."""
     token = settings.slack_bot_token.reveal() if settings.slack_bot_token else None
     return AsyncWebClient(
         token=token,
         base_url=api_url(settings.slack_api_url),
         timeout=TIMEOUT_SECONDS,
-        retry_handlers=retry_handlers(sleep),
+        retry_handlers=retry_handlers(sleep, metrics),
         logger=logging.getLogger("bot.adapters.slack.web"),
     )

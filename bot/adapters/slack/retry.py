@@ -2,7 +2,8 @@
 
 These are slack_sdk's async retry handlers with one change: the waiting goes through an
 injected ``sleep`` so tests run without waiting on the wall clock. A 429 waits what Slack's
-``Retry-After`` header asks; 5xx and connection errors back off exponentially.
+``Retry-After`` header asks; 5xx and connection errors back off exponentially. Every retry,
+and every rate limit Slack answers with, is reported to the metrics port.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+from bot.core.metrics import NO_METRICS, PlatformMetrics
+
 Sleep = Callable[[float], Awaitable[None]]
 
 RATE_LIMIT_RETRIES = 5
@@ -34,11 +37,17 @@ _BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
 
 class _InjectedSleep(AsyncRetryHandler):
     """Waits between attempts through the injected ``sleep`` (slack_sdk's own handlers call
-    ``asyncio.sleep``), by exponential backoff unless a subclass knows better."""
+    ``asyncio.sleep``), by exponential backoff unless a subclass knows better, and counts
+    each retry under ``reason``."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int) -> None:
+    reason = "retry"
+
+    def __init__(
+        self, sleep: Sleep, max_retry_count: int, metrics: PlatformMetrics = NO_METRICS
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count, interval_calculator=_BACKOFF)
         self._sleep = sleep
+        self._metrics = metrics
 
     def seconds(self, state: RetryState, response: HttpResponse | None) -> float:
         """How long to wait before the next attempt."""
@@ -53,15 +62,38 @@ class _InjectedSleep(AsyncRetryHandler):
         error: Exception | None = None,
     ) -> None:
         state.next_attempt_requested = True
+        self._metrics.web_api_retry("slack", self.reason)
         await self._sleep(self.seconds(state, response))
         state.increment_current_attempt()
 
 
 class RateLimitRetry(_InjectedSleep, AsyncRateLimitErrorRetryHandler):
-    """Retry a 429 after the number of seconds in ``Retry-After``."""
+    """Retry a 429 after the number of seconds in ``Retry-After``; count every 429, the last
+    one (not retried) too."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = RATE_LIMIT_RETRIES) -> None:
-        super().__init__(sleep, max_retry_count)
+    reason = "rate_limited"
+
+    def __init__(
+        self,
+        sleep: Sleep,
+        max_retry_count: int = RATE_LIMIT_RETRIES,
+        metrics: PlatformMetrics = NO_METRICS,
+    ) -> None:
+        super().__init__(sleep, max_retry_count, metrics)
+
+    async def can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            self._metrics.rate_limited("slack")
+        return await super().can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
     def seconds(self, state: RetryState, response: HttpResponse | None) -> float:
         return retry_after(response)
@@ -70,8 +102,15 @@ class RateLimitRetry(_InjectedSleep, AsyncRateLimitErrorRetryHandler):
 class ServerErrorRetry(_InjectedSleep, AsyncServerErrorRetryHandler):
     """Retry any 5xx answer with exponential backoff (slack_sdk's own covers 500 and 503)."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = SERVER_ERROR_RETRIES) -> None:
-        super().__init__(sleep, max_retry_count)
+    reason = "server_error"
+
+    def __init__(
+        self,
+        sleep: Sleep,
+        max_retry_count: int = SERVER_ERROR_RETRIES,
+        metrics: PlatformMetrics = NO_METRICS,
+    ) -> None:
+        super().__init__(sleep, max_retry_count, metrics)
 
     async def _can_retry_async(
         self,
@@ -87,13 +126,26 @@ class ServerErrorRetry(_InjectedSleep, AsyncServerErrorRetryHandler):
 class ConnectionRetry(_InjectedSleep, AsyncConnectionErrorRetryHandler):
     """Retry a refused or reset connection with exponential backoff."""
 
-    def __init__(self, sleep: Sleep, max_retry_count: int = CONNECTION_RETRIES) -> None:
-        super().__init__(sleep, max_retry_count)
+    reason = "connection_error"
+
+    def __init__(
+        self,
+        sleep: Sleep,
+        max_retry_count: int = CONNECTION_RETRIES,
+        metrics: PlatformMetrics = NO_METRICS,
+    ) -> None:
+        super().__init__(sleep, max_retry_count, metrics)
 
 
-def retry_handlers(sleep: Sleep = asyncio.sleep) -> list[AsyncRetryHandler]:
+def retry_handlers(
+    sleep: Sleep = asyncio.sleep, metrics: PlatformMetrics = NO_METRICS
+) -> list[AsyncRetryHandler]:
     """The handlers every client of the adapter uses, in slack_sdk's order of checking."""
-    return [ConnectionRetry(sleep), RateLimitRetry(sleep), ServerErrorRetry(sleep)]
+    return [
+        ConnectionRetry(sleep, metrics=metrics),
+        RateLimitRetry(sleep, metrics=metrics),
+        ServerErrorRetry(sleep, metrics=metrics),
+    ]
 
 
 def retry_after(response: HttpResponse | None) -> float:

@@ -1,7 +1,8 @@
 """``SlackRunner``: checks the settings, connects to Slack and serves until cancelled.
 
 Socket Mode when SLACK_APP_TOKEN is set (and HTTP was not asked for), else HTTP on
-SLACK_PORT. One aiohttp connection pool serves every Web API and response_url call.
+SLACK_HOST and SLACK_PORT. One aiohttp connection pool serves every Web API and response_url
+call. ``run`` may be called again after it failed: each run signs in and connects afresh.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bot.adapters.slack.retry import Sleep
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.server import build_web_app
 from bot.adapters.slack.shares import ShareStore
+from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.errors import PlatformError
@@ -40,9 +42,10 @@ CONNECT_SECONDS = 30.0  # for the first Socket Mode connection; later ones are t
 
 
 class SlackRunner:
-    """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (all interfaces by
-    default); ``sleep`` and ``clock`` are injected so tests never wait on real time;
-    ``connect_seconds`` bounds the first Socket Mode connection."""
+    """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (default SLACK_HOST:
+    all interfaces); ``sleep`` and ``clock`` are injected so tests never wait on real time;
+    ``connect_seconds`` bounds the first Socket Mode connection; ``metrics`` counts Web API
+    retries and rate limits."""
 
     name = "slack"
 
@@ -51,22 +54,25 @@ class SlackRunner:
         settings: Settings,
         router: Router,
         *,
-        host: str = "0.0.0.0",
+        host: str | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
         ack_budget: float = ACK_BUDGET_SECONDS,
         connect_seconds: float = CONNECT_SECONDS,
+        metrics: PlatformMetrics = NO_METRICS,
     ) -> None:
         self.settings = settings
         self.router = router
-        self.host = host
+        self.host = host or settings.slack_host
         self.clock = clock
         self.ack_budget = ack_budget
         self.connect_seconds = connect_seconds
-        self.client = build_client(settings, sleep)
+        self.client = build_client(settings, sleep, metrics)
         self.slack_sender = SlackSender(self.client)
         self.sender: ChannelSender = self.slack_sender
-        self.ready = asyncio.Event()
+        # Set while connected (Socket Mode) or listening (HTTP).
+        self.serving = asyncio.Event()
+        self._socket: AsyncSocketModeHandler | None = None
         self.http_port: int | None = None
         self.bot_user_id: str | None = None
         self.background = Background()
@@ -85,9 +91,18 @@ class SlackRunner:
                 else:
                     await self._serve_http(app)
             finally:
-                self.ready.clear()
+                self.serving.clear()
                 await self.background.drain()
                 self.client.session = None
+
+    async def ready(self) -> str | None:
+        """``Readiness``: None while listening (HTTP) or while the Socket Mode websocket is up
+        (the SDK reconnects it by itself; meanwhile this says so)."""
+        if not self.serving.is_set():
+            return "not connected to Slack"
+        if self._socket is not None and not await self._socket.client.is_connected():
+            return "the Socket Mode websocket is down; the SDK is reconnecting"
+        return None
 
     def _build_app(self, mode: Mode) -> AsyncApp:
         deps = Deps(
@@ -132,10 +147,12 @@ class SlackRunner:
                     f"cannot open the Socket Mode websocket within {self.connect_seconds:g} s: "
                     "check the network, or a proxy or firewall between the bot and Slack"
                 ) from None
-            self.ready.set()
+            self._socket = handler
+            self.serving.set()
             log.info("Slack: connected in Socket Mode")
             await asyncio.Future()  # serve until cancelled
         finally:
+            self._socket = None
             await handler.close_async()  # type: ignore[no-untyped-call]
 
     async def _serve_http(self, app: AsyncApp) -> None:
@@ -150,10 +167,10 @@ class SlackRunner:
             except OSError as exc:
                 raise PlatformError(
                     f"cannot listen on port {self.settings.slack_port} ({exc.strerror}): "
-                    "choose another with --port or SLACK_PORT"
+                    "choose another with --port or SLACK_PORT (or SLACK_HOST)"
                 ) from exc
             self.http_port = _bound_port(runner, self.settings.slack_port)
-            self.ready.set()
+            self.serving.set()
             log.info("Slack: listening on http://%s:%d%s", self.host, self.http_port, EVENTS_PATH)
             await asyncio.Future()  # serve until cancelled
         finally:

@@ -189,7 +189,10 @@ class GatewayEncoder:
             raise ValueError(f"unsupported compress={compress}")
 
     def encode(self, payload: dict[str, Any]) -> str | bytes:
-        text = json.dumps(payload, separators=(",", ":"))
+        return self.frame(json.dumps(payload, separators=(",", ":")))
+
+    def frame(self, text: str) -> str | bytes:
+        """``text`` as one gateway message, whatever it holds."""
         return text if self.compress is None else self.compress(text.encode())
 
 
@@ -328,10 +331,20 @@ class FakeDiscord:
 
     # --- gateway ---------------------------------------------------------------------------
 
+    async def send_raw(self, text: str) -> None:
+        """Send ``text`` as it is (through the transport compression) as one gateway message:
+        a payload the client cannot parse, for tests of what happens when it fails."""
+        assert self._ws is not None, "no client connected"
+        assert self._encoder is not None
+        await self._send_frame(self._encoder.frame(text))
+
     async def _send(self, payload: dict[str, Any]) -> None:
         assert self._ws is not None
         assert self._encoder is not None
-        frame = self._encoder.encode(payload)
+        await self._send_frame(self._encoder.encode(payload))
+
+    async def _send_frame(self, frame: str | bytes) -> None:
+        assert self._ws is not None
         if isinstance(frame, bytes):
             await self._ws.send_bytes(frame)
         else:

@@ -25,6 +25,7 @@ from tests.adapters.slack import payloads
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import signed_headers
 from tests.adapters.slack.subprocess_bot import bot_environment, free_port, wait_healthy
+from tests.ops.prometheus import sample, scrape
 
 START_SECONDS = 30.0  # the subprocess imports discord.py (and bolt) and loads the knowledge
 
@@ -90,16 +91,36 @@ async def answered_mention(server: FakeDiscord) -> fake.Received:
 
 
 async def test_mlcareer_run_discord_answers_a_mention(tmp_path: Path) -> None:
+    """Discord only, with the health and metrics endpoint: ready, and the mention counted."""
     server = FakeDiscord()
     await server.start()
-    env = {**discord_environment(server, tmp_path), "MLCAREER_LOG_LEVEL": "DEBUG"}
+    port = free_port()
+    ops = f"http://127.0.0.1:{port}"
+    env = {
+        **discord_environment(server, tmp_path),
+        "MLCAREER_LOG_LEVEL": "DEBUG",
+        "MLCAREER_OPS_PORT": str(port),
+    }
     try:
-        async with mlcareer(["run", "discord"], env, tmp_path) as process:
+        async with (
+            mlcareer(["run", "discord"], env, tmp_path) as process,
+            aiohttp.ClientSession() as http,
+        ):
             sent = await answered_mention(server)
+            await wait_healthy(http, f"{ops}/healthz", process)
+            # discord.py reports ready a moment after READY, once its guild cache is filled.
+            await wait_healthy(http, f"{ops}/readyz", process)
+            async with http.get(f"{ops}/readyz") as response:
+                assert response.status == 200
+                ready = await response.json()
+            metrics = await scrape(http, ops)
     finally:
         await server.close()
     output = (tmp_path / "stderr.log").read_text(encoding="utf-8", errors="replace")
     assert "Skills an ML engineer needs" in plain_text(sent.message)
+    assert ready["checks"] == {"discord": "ok", "database": "ok"}
+    assert sample(metrics, "mlcareer_requests_total", platform="discord", kind="answer") == 1
+    assert sample(metrics, "mlcareer_answer_seconds_count", platform="discord") == 1
     assert process.returncode == 0, output[-2000:]
     assert "registered /mlcareer" in output
     assert "has sent the IDENTIFY payload" in output  # discord.py's DEBUG logging was on ...

@@ -161,7 +161,7 @@ class SlackHarness:
             ack_budget=self._ack_budget,
         )
         self._task = asyncio.create_task(self.runner.run())
-        ready = asyncio.create_task(self.runner.ready.wait())
+        ready = asyncio.create_task(self.runner.serving.wait())
         done, _ = await asyncio.wait(
             {self._task, ready}, timeout=WAIT_SECONDS, return_when="FIRST_COMPLETED"
         )

@@ -35,15 +35,17 @@ def free_port() -> int:
 
 def bot_environment(api_url: str, **extra: str) -> dict[str, str]:
     """The environment of a bot that talks to the fake Slack at ``api_url`` over HTTP mode's
-    settings (add ``SLACK_APP_TOKEN`` for Socket Mode)."""
+    settings (add ``SLACK_APP_TOKEN`` for Socket Mode). The health and metrics endpoint is off
+    (``MLCAREER_OPS_PORT=0``) unless ``extra`` gives it a port: tests run side by side."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=api_url,
         PYTHONUNBUFFERED="1",
-        **extra,
+        MLCAREER_OPS_PORT="0",
     )
+    env.update(extra)
     return env
 
 
@@ -105,7 +107,8 @@ class BotProcess:
 async def wait_healthy(
     session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process
 ) -> None:
-    """Poll ``url`` (GET /healthz, bounded) until it answers 200 or ``process`` exits."""
+    """Poll ``url`` (GET /healthz, or /readyz to wait for readiness; bounded) until it
+    answers 200 or ``process`` exits."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if process.returncode is not None:
@@ -117,4 +120,4 @@ async def wait_healthy(
         except aiohttp.ClientConnectionError:
             pass
         await asyncio.sleep(0.05)
-    raise RuntimeError("mlcareer run slack --http did not become healthy")
+    raise RuntimeError(f"mlcareer run: {url} did not answer 200")

@@ -21,6 +21,7 @@ from tests.adapters.slack.subprocess_bot import (
     bot_environment,
     free_port,
 )
+from tests.ops.prometheus import sample, scrape
 
 SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
 
@@ -76,8 +77,12 @@ async def test_run_with_an_app_token_serves_slack_over_socket_mode(
     fake: FakeSlack, tmp_path: Path
 ) -> None:
     """Plain ``mlcareer run`` starts every platform whose settings are present (here only
-    Slack), and SLACK_APP_TOKEN makes Socket Mode the default: no port, no public URL."""
-    env = bot_environment(fake.api_url, SLACK_APP_TOKEN=APP_TOKEN)
+    Slack), and SLACK_APP_TOKEN makes Socket Mode the default: no port, no public URL. The
+    health and metrics endpoint is served all the same."""
+    ops = f"http://127.0.0.1:{free_port()}"
+    env = bot_environment(
+        fake.api_url, SLACK_APP_TOKEN=APP_TOKEN, MLCAREER_OPS_PORT=ops.rpartition(":")[2]
+    )
     bot = BotProcess(tmp_path, env, "--log-level", "DEBUG", "run")
     await bot.start()
     try:
@@ -90,6 +95,16 @@ async def test_run_with_an_app_token_serves_slack_over_socket_mode(
         await fake.send_envelope("events_api", payloads.load("app_mention"))
         await fake.wait_until(lambda: bool(fake.sent("chat.postMessage")), START_SECONDS)
         assert fake.sent("chat.postMessage")[0].thread_ts == "1700000100.000100"
+
+        async with aiohttp.ClientSession() as session:
+            await bot.wait_healthy(session, f"{ops}/healthz")
+            await bot.wait_healthy(session, f"{ops}/readyz")  # 200 once ready
+            async with session.get(f"{ops}/readyz") as response:
+                assert response.status == 200
+                assert (await response.json())["checks"] == {"slack": "ok", "database": "ok"}
+            metrics = await scrape(session, ops)
+        assert sample(metrics, "mlcareer_requests_total", platform="slack") == 2
+        assert sample(metrics, "mlcareer_requests_total", platform="slack", kind="answer") >= 1
     finally:
         status = await bot.stop()
     log = bot.stderr

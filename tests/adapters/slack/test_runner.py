@@ -6,6 +6,7 @@ import asyncio
 import socket
 from dataclasses import dataclass, field
 
+import aiohttp
 import pytest
 
 from bot.adapters.slack.runner import SlackRunner
@@ -90,7 +91,7 @@ async def test_a_socket_mode_websocket_that_cannot_be_opened_stops_the_start(
     )
     with pytest.raises(PlatformError, match="cannot open the Socket Mode websocket"):
         await slack.run()
-    assert not slack.ready.is_set()
+    assert not slack.serving.is_set()
 
 
 async def test_a_busy_port_is_a_platform_error_naming_the_port(fake: FakeSlack) -> None:
@@ -127,10 +128,57 @@ async def test_shutdown_lets_an_answer_still_in_flight_finish_and_be_sent() -> N
         acknowledged = await slack.post_form(form)
         assert (acknowledged.status, acknowledged.body) == (200, "")
         slack._task.cancel()
-        await eventually(lambda: not slack.runner.ready.is_set())  # now draining
+        await eventually(lambda: not slack.runner.serving.is_set())  # now draining
         tips.gate.set()
         await asyncio.gather(slack._task, return_exceptions=True)
         [late] = slack.fake.sent("response_url")
         assert "Finished late." in late.text
+    finally:
+        await slack.stop()
+
+
+async def test_http_mode_listens_on_slack_host_and_is_ready_while_listening(
+    fake: FakeSlack,
+) -> None:
+    settings = Settings(
+        slack_bot_token=Secret("xoxb-test-token"),
+        slack_signing_secret=Secret(SIGNING_SECRET),
+        slack_api_url=fake.api_url,
+        slack_http=True,
+        slack_host="127.0.0.1",
+        slack_port=0,
+    )
+    slack = SlackRunner(settings, Router(build_services(settings)), sleep=FakeSleep())
+    assert slack.host == "127.0.0.1"
+    assert await slack.ready() == "not connected to Slack"
+    task = asyncio.create_task(slack.run())
+    try:
+        await eventually(slack.serving.is_set)
+        assert await slack.ready() is None
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{slack.http_port}/healthz") as response,
+        ):
+            assert response.status == 200
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await slack.ready() == "not connected to Slack"
+
+
+async def test_socket_mode_readiness_follows_the_websocket() -> None:
+    slack = SlackHarness(socket_mode=True)
+    await slack.start()
+    try:
+        assert slack.runner is not None
+        assert await slack.runner.ready() is None
+        await slack.fake.stop()  # the websocket drops, and Slack cannot be reached again
+        async with asyncio.timeout(10):
+            while True:  # the SDK notices the drop after a moment
+                problem = await slack.runner.ready()
+                if problem is not None:
+                    break
+                await asyncio.sleep(0.02)
+        assert problem == "the Socket Mode websocket is down; the SDK is reconnecting"
     finally:
         await slack.stop()

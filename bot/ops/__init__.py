@@ -1,0 +1,1 @@
+"""Running in production: the health and metrics endpoint, Prometheus metrics, supervision."""
