@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.checks import api_url
@@ -30,3 +31,13 @@ def build_client(
         retry_handlers=retry_handlers(sleep, metrics),
         logger=logging.getLogger("bot.adapters.slack.web"),
     )
+
+
+def web_session(timeout: float = TIMEOUT_SECONDS) -> aiohttp.ClientSession:
+    """The connection pool for the client and for response_urls, with the client's timeout.
+
+    The SDK applies its ``timeout`` only to sessions it makes itself; a session handed to it
+    uses the session's own, which aiohttp leaves at five minutes. So every call the bot makes
+    to Slack is bounded here, once.
+    """
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout))

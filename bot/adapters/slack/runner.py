@@ -11,7 +11,6 @@ import asyncio
 import logging
 import time
 
-import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -21,7 +20,7 @@ from bot.adapters.slack.app import build_app
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
 from bot.adapters.slack.checks import Mode, check_settings
-from bot.adapters.slack.client import build_client
+from bot.adapters.slack.client import build_client, web_session
 from bot.adapters.slack.dedupe import REMEMBER_ENTRIES, REMEMBER_SECONDS, Deduplicator
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
 from bot.adapters.slack.login import sign_in, socket_url
@@ -81,7 +80,7 @@ class SlackRunner:
         """Serve until cancelled; ``SettingsError`` for bad settings, ``PlatformError`` when
         Slack cannot be reached or the port cannot be opened."""
         mode = check_settings(self.settings)
-        async with aiohttp.ClientSession() as session:
+        async with web_session() as session:
             self.client.session = session
             try:
                 self.bot_user_id = await sign_in(self.client)

@@ -18,7 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import Message, render
 from bot.adapters.slack.checks import check_bot_token
-from bot.adapters.slack.client import build_client
+from bot.adapters.slack.client import build_client, web_session
 from bot.adapters.slack.retry import retry_handlers
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
@@ -129,7 +129,7 @@ async def web_api_sender(settings: Settings) -> AsyncIterator[SlackSender]:
     and SLACK_API_URL, and closes its connection pool when the block ends."""
     check_bot_token(settings)
     client = build_client(settings)
-    async with aiohttp.ClientSession() as session:
+    async with web_session() as session:
         client.session = session
         try:
             yield SlackSender(client)

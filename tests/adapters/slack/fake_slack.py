@@ -10,6 +10,7 @@ why in ``rejected``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from collections import defaultdict, deque
@@ -73,6 +74,7 @@ class FakeSlack:
         self.rejected: list[tuple[str, list[str]]] = []
         self.channels_without_bot: set[str] = set()
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._delays: dict[str, float] = {}
         self._changed: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
         self._sockets: list[web.WebSocketResponse] = []
@@ -84,6 +86,7 @@ class FakeSlack:
 
     async def start(self) -> None:
         self._changed = asyncio.Condition()
+        self._stopping = asyncio.Event()
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
@@ -95,6 +98,7 @@ class FakeSlack:
         self.port = self._runner.addresses[0][1]
 
     async def stop(self) -> None:
+        self._stopping.set()  # a delayed answer ends now, so stopping never waits for it
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -116,6 +120,10 @@ class FakeSlack:
     def script(self, method: str, status: int, body: dict[str, Any], **headers: str) -> None:
         """Answer the next call of ``method`` with this response (queue several to chain)."""
         self._scripts[method].append(Scripted(status, body, headers))
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Answer every call of ``method`` only after ``seconds`` (a slow or hung Slack)."""
+        self._delays[method] = seconds
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -180,6 +188,9 @@ class FakeSlack:
             params.update(await request.post())
         token = _bearer(request.headers.get("Authorization")) or params.pop("token", None)
         await self._record(ApiCall(method, params, token))
+        if method in self._delays:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self._delays[method])
         expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
         if token != expected:
             return web.json_response({"ok": False, "error": "invalid_auth"})

@@ -14,12 +14,14 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.client import build_client
-from bot.errors import SettingsError
+from bot.adapters.slack.client import TIMEOUT_SECONDS, build_client, web_session
+from bot.adapters.slack.sender import SlackSender, web_api_sender
+from bot.core.reply import Reply, ReplyKind
+from bot.errors import PlatformError, SettingsError
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
 from tests.adapters.slack.conftest import RecordingTips
-from tests.adapters.slack.fake_slack import BOT_TOKEN
+from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
 from tests.adapters.slack.harness import SlackHarness
 
 
@@ -83,3 +85,33 @@ def test_a_malformed_slack_api_url_is_refused_not_replaced_by_slack_com() -> Non
     settings = Settings(slack_bot_token=Secret(BOT_TOKEN), slack_api_url="slack-gov.com/api")
     with pytest.raises(SettingsError, match="SLACK_API_URL must be an http"):
         build_client(settings)
+
+
+async def test_a_slack_that_does_not_answer_is_given_up_on_at_the_clients_timeout(
+    fake: FakeSlack,
+) -> None:
+    """The SDK's own timeout is ignored for a session handed to it; ``web_session`` bounds
+    every call instead (here 0.2 s against a Slack that takes 30 s)."""
+    fake.delay("chat.postMessage", 30)
+    settings = Settings(slack_bot_token=Secret(BOT_TOKEN), slack_api_url=fake.api_url)
+    client = build_client(settings)
+    async with web_session(timeout=0.2) as session:
+        client.session = session
+        with pytest.raises(PlatformError, match=r"chat\.postMessage"):
+            await asyncio.wait_for(
+                SlackSender(client).post(
+                    "C0GENERAL", Reply(ReplyKind.NOTICE, "Hello", "Hello there.")
+                ),
+                10,
+            )
+
+
+async def test_the_runner_and_one_shot_senders_bound_every_call(slack: SlackHarness) -> None:
+    assert slack.runner is not None
+    session = slack.runner.client.session
+    assert isinstance(session, aiohttp.ClientSession)
+    assert session.timeout.total == TIMEOUT_SECONDS
+    settings = Settings(slack_bot_token=Secret(BOT_TOKEN), slack_api_url=slack.fake.api_url)
+    async with web_api_sender(settings) as sender:
+        assert isinstance(sender.client.session, aiohttp.ClientSession)
+        assert sender.client.session.timeout.total == TIMEOUT_SECONDS
