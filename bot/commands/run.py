@@ -149,7 +149,7 @@ async def serve(
     router = Router(services)
     runners = build(settings, router, platforms)
     senders = {runner.name: runner.sender for runner in runners}
-    tips = open_daily_tips(settings, services.knowledge, senders, clock)
+    tips = await open_daily_tips(settings, services.knowledge, senders, clock)
     services.tips = tips.commands
     # Everything built so far (the SDKs, the knowledge base, the matcher) lives as long as the
     # process: move it out of the garbage collector's view, so a full collection no longer
@@ -161,4 +161,4 @@ async def serve(
     finally:
         scheduler.cancel()
         await asyncio.gather(scheduler, return_exceptions=True)
-        tips.close()
+        await tips.close()

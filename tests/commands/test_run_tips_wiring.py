@@ -17,7 +17,7 @@ from bot.core.router import Router
 from bot.errors import PlatformError
 from bot.settings import Settings
 from bot.tips.models import ChannelKey
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock, HeldSender
 
 MONDAY_8AM = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
@@ -34,10 +34,12 @@ class ScriptedRunner:
         self.sender = HeldSender()
         self.replies: list[Reply] = []
         self.drop = asyncio.Event()
+        self.answered = asyncio.Event()
 
     async def run(self) -> None:
         admin = Request("tips on 09:00", user="U1", channel="C1", platform="slack", is_admin=True)
         self.replies.append(await self.router.handle(admin))
+        self.answered.set()
         await self.drop.wait()
         raise PlatformError("the connection to Slack dropped")
 
@@ -60,6 +62,7 @@ async def test_a_platform_failing_mid_post_stops_the_scheduler_before_the_databa
     )
     await clock.wait_for_sleeper()  # the scheduler has started and waits for its next wake
     [runner] = runners
+    await runner.answered.wait()  # the store works on its own thread: "tips on" may lag
     assert runner.replies[0].title == "Daily tips are on in this channel"
 
     clock.set(NINE)
@@ -73,8 +76,8 @@ async def test_a_platform_failing_mid_post_stops_the_scheduler_before_the_databa
         await serving
     assert [channel for channel, _ in runner.sender.posts] == ["C1"]
 
-    store = SqliteStore.open(url)
+    store = await open_store(url)
     try:
         assert await store.posted(ChannelKey("slack", "C1"), NINE.date()) is True
     finally:
-        store.close()
+        await store.close()
