@@ -153,7 +153,8 @@ class PostgresServer:
         name = f"test_{next(self._names)}"
         self._admin.execute(f"CREATE SCHEMA {name}")
         try:
-            yield f"{self.url(DATABASE)}&options=-csearch_path%3D{name}"
+            # The application name tells the test's connections apart from the server's own.
+            yield f"{self.url(DATABASE)}&options=-csearch_path%3D{name}&application_name={name}"
         finally:
             self._admin.execute(f"DROP SCHEMA {name} CASCADE")
 

@@ -1,7 +1,7 @@
 """Fixtures for daily-tips tests: a small tip deck, a fake clock, a database, senders.
 
 Every test that uses ``db_url`` (tests/conftest.py) or ``store`` runs twice, on SQLite and on
-PostgreSQL; ``SQLITE_ONLY`` marks the few that test SQLite itself.
+PostgreSQL; ``SQLITE_ONLY`` and ``POSTGRES_ONLY`` mark the few that test one backend itself.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SECTIONS = ("skills", "salary", "education")
 KEY = ChannelKey("slack", "C1")  # the channel most tests subscribe
 # For tests of SQLite itself (its file, its locks): the database fixtures use SQLite only.
 SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+POSTGRES_ONLY = pytest.mark.parametrize("backend", ["postgres"])
 
 
 def small_knowledge(tip_count: int = 7) -> KnowledgeBase:

@@ -5,6 +5,7 @@ Every test here runs on each backend, SQLite and PostgreSQL (see the ``db_url`` 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost, Subscription
@@ -211,3 +212,25 @@ async def test_posted_is_true_once_a_date_is_sent_or_given_up(store: TipsStore) 
     assert await store.posted(KEY, day) is True
     assert await store.posted(KEY, date(2024, 6, 4)) is False
     assert await store.posted(ChannelKey("discord", "C1"), day) is False
+
+
+async def test_a_healthy_store_is_ready(store: TipsStore) -> None:
+    """``ready`` (what the ops endpoint's /readyz asks) says nothing is wrong."""
+    assert await store.ready() is None
+
+
+async def test_two_connections_claiming_one_post_at_once_get_one_claim(db_url: str) -> None:
+    """Two processes racing for the same post, first when nobody has claimed it and again
+    when the claim's lease has run out: each time exactly one of them gets it."""
+    first, second = await open_store(db_url), await open_store(db_url)
+    try:
+        for moment in (NOW, NOW + LEASE + timedelta(seconds=1)):
+            claims = await asyncio.gather(
+                first.claim(post(), Deck(("tip-01",), 1), moment, LEASE, 5),
+                second.claim(post(), Deck(("tip-01",), 1), moment, LEASE, 5),
+            )
+            statuses = sorted(claim.status for claim in claims)
+            assert statuses == [ClaimStatus.BUSY, ClaimStatus.CLAIMED]
+    finally:
+        await first.close()
+        await second.close()
