@@ -17,7 +17,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
-from tests.postgres import REQUIRE_ENV, PostgresServer, find_binaries
+from tests.postgres import REQUIRE_ENV, PostgresServer, find_binaries, no_server
 
 DATA = Path(__file__).resolve().parent / "data"
 KB_FIXTURES = DATA / "kb"
@@ -98,13 +98,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     """
     binaries = find_binaries()
     if binaries is None:
-        reason = (
-            "PostgreSQL server binaries (initdb, postgres) not found; install the server "
-            "(Debian: apt-get install postgresql) to run the PostgreSQL tests"
-        )
-        if os.environ.get(REQUIRE_ENV):
-            pytest.fail(f"{REQUIRE_ENV} is set but {reason}")
-        pytest.skip(reason)
+        no_server(required=bool(os.environ.get(REQUIRE_ENV)))
     server = PostgresServer(binaries)
     try:
         server.start()

@@ -24,8 +24,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
+import pytest
 
 REQUIRE_ENV = "MLCAREER_REQUIRE_POSTGRES"
 SUPERUSER = "mlcareer"
@@ -58,6 +60,17 @@ def find_binaries() -> Path | None:
         if (folder / "initdb").is_file() and (folder / "postgres").is_file():
             return folder
     return None
+
+
+def no_server(required: bool) -> NoReturn:
+    """Skip the test that wanted the server, saying why; or fail it when ``required``."""
+    reason = (
+        "PostgreSQL server binaries (initdb, postgres) not found; install the server "
+        "(Debian: apt-get install postgresql) to run the PostgreSQL tests"
+    )
+    if required:
+        pytest.fail(f"{REQUIRE_ENV} is set but {reason}")
+    pytest.skip(reason)
 
 
 def _server_user() -> str | None:
