@@ -76,7 +76,7 @@ async def test_an_older_database_is_upgraded_with_its_data(
         assert [s.key.channel for s in await store.all()] == ["42"]
     finally:
         await store.close()
-    assert await applied(admin) == [1, 2]
+    assert await applied(admin) == [m.version for m in MIGRATIONS]
     cursor = await admin.execute("SELECT to_regclass('subscriptions_due') IS NOT NULL")
     assert await cursor.fetchone() == (True,)
 
@@ -107,18 +107,20 @@ async def test_a_failed_migration_leaves_the_database_as_it_was(
     assert await cursor.fetchone() == (True,)
 
 
-async def test_the_due_query_can_use_the_due_index(
+async def test_a_batch_of_due_subscriptions_is_one_index_range_scan(
     store: TipsStore, admin: psycopg.AsyncConnection[tuple[object, ...]]
 ) -> None:
-    """The due query's conditions match the partial index (``paused = 0``), so the planner can
-    answer it with an index range scan (on a tiny table it may still prefer a plain scan)."""
-    await admin.execute("SET enable_seqscan = off")
+    """The scheduler's batch query (every platform, after the last one read, in due order) is
+    answered from the due walk's index in its order: no sort, no scan of every due row."""
     cursor = await admin.execute(
-        "EXPLAIN SELECT * FROM subscriptions WHERE paused = 0 AND platform IN ('slack') "
-        "AND next_fire <= 1 ORDER BY next_fire"
+        "EXPLAIN SELECT * FROM subscriptions WHERE paused = 0 "
+        "AND platform IN ('discord', 'slack') AND next_fire <= 9 AND next_fire >= 1 "
+        "AND (next_fire, platform, channel) > (1, 'slack', 'C1') "
+        "ORDER BY next_fire, platform, channel LIMIT 200"
     )
     plan = " ".join(str(row[0]) for row in await cursor.fetchall())
-    assert "subscriptions_due" in plan
+    assert "Index Scan using subscriptions_due_walk" in plan
+    assert "Sort" not in plan
 
 
 async def test_a_claim_that_fails_half_way_is_rolled_back_deck_and_all(
