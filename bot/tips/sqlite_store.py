@@ -113,8 +113,11 @@ class SqliteDatabase:
         """
         async with self._lock:
             with _translated(action):
-                await self._session.execute("BEGIN IMMEDIATE")
+                # BEGIN is inside the try: a caller cancelled while it waits for the lock must
+                # not leave the transaction to open later, with nobody to close it. The worker
+                # runs calls in order, so the rollback always comes after the BEGIN.
                 try:
+                    await self._session.execute("BEGIN IMMEDIATE")
                     yield self._session
                     await self._session.execute("COMMIT")
                 except BaseException:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -45,11 +44,11 @@ class ScriptedRunner:
 
 
 async def test_a_platform_failing_mid_post_stops_the_scheduler_before_the_database_closes(
-    tmp_path: Path,
+    db_url: str,
 ) -> None:
     """Subscribe through the router, let the scheduler start a post, then the platform fails:
     the post finishes, is recorded as sent, and serve ends with the platform's error."""
-    url = f"sqlite:///{tmp_path / 'tips.db'}"
+    url = db_url
     clock = FakeClock(MONDAY_8AM)
     runners: list[ScriptedRunner] = []
 

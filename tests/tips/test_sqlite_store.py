@@ -111,3 +111,25 @@ async def test_a_write_waiting_for_another_connections_lock_never_stalls_the_loo
     assert waited > HOLD_SECONDS * 0.8  # the write really waited for the other connection
     assert len(lags) > 10
     assert max(lags) < 0.1
+
+
+@SQLITE_ONLY
+async def test_a_claim_cancelled_while_waiting_for_the_lock_leaves_no_transaction_open(
+    store: TipsStore, tmp_path: Path
+) -> None:
+    """A claim cancelled (the bot stopping) while it waits for another connection's write lock
+    must not open its transaction later and keep the lock: the file stays writable for all."""
+    other = sqlite3.connect(tmp_path / "tips.db", isolation_level=None, timeout=0.5)
+    other.execute("BEGIN IMMEDIATE")
+    claiming = asyncio.create_task(store.claim(post(), Deck(("tip-01",), 1), NOW, LEASE, 5))
+    await asyncio.sleep(0.1)  # the claim now waits for the lock on the store's thread
+    claiming.cancel()
+    other.execute("ROLLBACK")  # the claim's BEGIN gets the lock now, then is rolled back
+    with pytest.raises(asyncio.CancelledError):
+        await claiming
+    await store.save(subscription())
+    other.execute("BEGIN IMMEDIATE")  # "database is locked" if the store still held it
+    other.execute("ROLLBACK")
+    other.close()
+    assert await store.get(KEY) == subscription()
+    assert await store.load_deck(KEY) is None
