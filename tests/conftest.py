@@ -6,7 +6,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
+from tests.postgres import REQUIRE_ENV, PostgresServer, find_binaries, no_server
 
 DATA = Path(__file__).resolve().parent / "data"
 KB_FIXTURES = DATA / "kb"
@@ -83,3 +84,46 @@ def run_cli(tmp_path: Path) -> RunCli:
         )
 
     return run
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the whole session (see tests/postgres.py).
+
+    Without the server binaries the tests that need it skip, unless MLCAREER_REQUIRE_POSTGRES
+    is set (CI sets it), which makes that a failure.
+    """
+    binaries = find_binaries()
+    if binaries is None:
+        no_server(required=bool(os.environ.get(REQUIRE_ENV)))
+    server = PostgresServer(binaries)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'tips.db'}"
+
+
+@pytest.fixture
+def db_url(backend: str, sqlite_url: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty tips database on the test's backend, migrated when first opened."""
+    if backend == "sqlite":
+        yield sqlite_url
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    with server.database() as url:
+        yield url

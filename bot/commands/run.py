@@ -164,7 +164,7 @@ async def serve(
     router = Router(services, metrics=metrics)
     runners = build(settings, router, platforms, metrics)
     senders = {runner.name: runner.sender for runner in runners}
-    tips = open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
+    tips = await open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
     services.tips = tips.commands
     supervisors = [Supervisor(runner, metrics, sleep=sleep) for runner in runners]
     checks: dict[str, Readiness] = {supervisor.name: supervisor for supervisor in supervisors}
@@ -180,7 +180,7 @@ async def serve(
         await _serve_all(supervisors, tips.scheduler.run_forever())
     finally:
         await ops.stop()
-        tips.close()
+        await tips.close()
 
 
 async def _serve_all(supervisors: list[Supervisor], scheduling: Coroutine[Any, Any, None]) -> None:

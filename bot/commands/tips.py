@@ -24,7 +24,7 @@ from bot.tips.models import Subscription
 from bot.tips.replies import local_time
 from bot.tips.scheduler import Outcome, RunReport
 from bot.tips.senders import build_senders
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.zones import load_zone
 
 
@@ -77,16 +77,21 @@ def parse_moment(text: str) -> datetime:
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every channel's subscription as a table, or how to start one."""
-    store = SqliteStore.open(settings.database_url)
-    try:
-        subscriptions = asyncio.run(store.all())
-    finally:
-        store.close()
+    subscriptions = asyncio.run(list_subscriptions(settings.database_url))
     if not subscriptions:
         print("No channel has daily tips yet. Turn them on in a channel with /mlcareer tips on.")
         return 0
     print(subscription_table(subscriptions))
     return 0
+
+
+async def list_subscriptions(url: str) -> list[Subscription]:
+    """Every subscription in the store at ``url``."""
+    store = await open_store(url)
+    try:
+        return await store.all()
+    finally:
+        await store.close()
 
 
 def subscription_table(subscriptions: Sequence[Subscription]) -> str:
@@ -152,11 +157,11 @@ async def send_due(
     clock: Clock | None = None,
 ) -> RunReport:
     """Post every tip due at ``at`` (default: now) through ``senders``, once."""
-    tips = open_daily_tips(settings, knowledge, senders, clock)
+    tips = await open_daily_tips(settings, knowledge, senders, clock)
     try:
         return await tips.scheduler.run_due(at)
     finally:
-        tips.close()
+        await tips.close()
 
 
 def report_text(report: RunReport) -> str:

@@ -12,23 +12,24 @@ from bot.knowledge.model import KnowledgeBase
 from bot.settings import Settings
 from bot.tips.clock import Clock, SystemClock
 from bot.tips.commands import TipsService
+from bot.tips.ports import TipsStore
 from bot.tips.scheduler import Scheduler
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 
 
 @dataclass(slots=True)
 class DailyTips:
-    """Everything daily tips need at run time, sharing one database connection."""
+    """Everything daily tips need at run time, sharing one store."""
 
-    store: SqliteStore
+    store: TipsStore
     commands: TipsService
     scheduler: Scheduler
 
-    def close(self) -> None:
-        self.store.close()
+    async def close(self) -> None:
+        await self.store.close()
 
 
-def open_daily_tips(
+async def open_daily_tips(
     settings: Settings,
     knowledge: KnowledgeBase,
     senders: Mapping[str, ChannelSender],
@@ -40,17 +41,17 @@ def open_daily_tips(
 
     ``senders`` maps each platform name ("slack", "discord", as in ``Request.platform``) to the
     sender that posts there; the scheduler only fires subscriptions on those platforms.
-    Raises ``SettingsError`` for a DATABASE_URL that isn't SQLite and ``StorageError`` when
-    the file can't be opened or migrated. ``metrics`` counts the tips posted, failed and
-    skipped.
+    Raises ``SettingsError`` for a DATABASE_URL that is neither SQLite nor PostgreSQL and
+    ``StorageError`` when the database can't be opened or migrated. ``metrics`` counts the
+    tips posted, failed and skipped.
     """
-    store = SqliteStore.open(settings.database_url)
+    store = await open_store(settings.database_url)
     grace = timedelta(hours=settings.tips_grace_hours)
     return daily_tips(store, knowledge, senders, clock or SystemClock(), grace, metrics=metrics)
 
 
 def daily_tips(
-    store: SqliteStore,
+    store: TipsStore,
     knowledge: KnowledgeBase,
     senders: Mapping[str, ChannelSender],
     clock: Clock,

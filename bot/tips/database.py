@@ -1,4 +1,4 @@
-"""Opening the tips database named by DATABASE_URL: SQLite, WAL mode, migrated at start-up."""
+"""Opening a SQLite tips database named by DATABASE_URL: WAL mode, migrated at start-up."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def sqlite_target(url: str) -> str:
         found = f"a {scheme!r} URL" if scheme else "no URL scheme"
         raise SettingsError(
             f"DATABASE_URL must be a SQLite URL such as sqlite:///mlcareer.db or "
-            f"sqlite:////absolute/path/mlcareer.db; it has {found}, and only SQLite is supported."
+            f"sqlite:////absolute/path/mlcareer.db; it has {found}."
         )
     path = text[len(SQLITE_PREFIX) :]
     if not path:

@@ -1,7 +1,8 @@
-"""Storage ports for daily tips, each small; ``SqliteStore`` implements all five.
+"""Storage ports for daily tips, each small; ``SqlStore`` implements all five, on SQLite
+(``SqliteStore``) or PostgreSQL (``PostgresStore``).
 
-They are async so that a store for a networked SQL database can be plugged in later without
-changing the callers.
+They are async: PostgreSQL is a network call, and SQLite's calls run on a thread of their own,
+so no storage call blocks the event loop.
 """
 
 from __future__ import annotations
@@ -117,6 +118,10 @@ class PostHistory(Protocol):
 class TipsStore(SubscriptionStore, DueQueue, DeckStore, PostLedger, PostHistory, Protocol):
     """All five ports at once, as one database provides them."""
 
-    def close(self) -> None:
-        """Release the connection."""
+    async def ready(self) -> str | None:
+        """None when the database answers now; otherwise the problem, in words (for /readyz)."""
+        ...
+
+    async def close(self) -> None:
+        """Release the connections."""
         ...

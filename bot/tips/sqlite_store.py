@@ -1,356 +1,156 @@
-"""The SQLite implementation of the daily-tips storage ports.
+"""The SQLite backend of the tips store: one connection, on a thread of its own.
 
-The calls are synchronous sqlite3 on the event loop, on purpose: each method runs one or two
-short statements against a local, indexed file (a batch of due channels among 10,000 takes
-about a millisecond, see ``benchmarks/tips_due.py``), which costs less than handing the work
-to a thread would. Waiting on another process's write lock is bounded by the busy timeout
-(``bot.tips.database.BUSY_TIMEOUT_SECONDS``), and every write transaction here lasts well
-under a millisecond.
+sqlite3 calls block: a write waits up to the busy timeout (5 s) when another process, such as
+``mlcareer tips send-due`` from cron, holds the write lock. So every call runs on a worker
+thread dedicated to the connection (sqlite3 releases the GIL while it works and waits), and
+the event loop keeps serving meanwhile. An ``asyncio.Lock`` keeps one task's transaction from
+interleaving with another task's statements on the shared connection.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import sqlite3
-import uuid
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager, contextmanager
+from functools import partial
+from typing import Any, TypeVar
 
 from bot.errors import StorageError
 from bot.tips.database import BUSY_TIMEOUT_SECONDS, open_database
-from bot.tips.models import (
-    ChannelKey,
-    Claim,
-    ClaimStatus,
-    Days,
-    Deck,
-    PlannedPost,
-    Subscription,
-)
-from bot.tips.ports import DUE_BATCH
+from bot.tips.sql_database import READY_TIMEOUT_SECONDS
+from bot.tips.sql_store import SqlStore
 
-_SUBSCRIPTION_COLUMNS = (
-    "platform, channel, at, zone, days, next_fire, paused, pause_reason, updated_by, updated_at"
-)
-_THIS_CHANNEL = "platform = ? AND channel = ?"
-_THIS_POST = "platform = ? AND channel = ? AND day = ?"
-_THIS_CLAIM = f"{_THIS_POST} AND token = ?"
-# Before every (next_fire, platform, channel): where a walk through the due ones starts.
-_FIRST = (-1, "", "")
+T = TypeVar("T")
 
 
-def _seconds(moment: datetime) -> int:
-    return int(moment.timestamp())
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    """Turn sqlite3 errors into ``StorageError`` naming what we were doing."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StorageError(f"tips database: could not {action}: {exc}") from exc
 
 
-def _moment(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
+class _Worker:
+    """The connection's own thread: every call on the connection runs there, in order."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlcareer-sqlite")
+        self._stopped = False
+
+    async def run(self, call: Callable[[], T]) -> T:
+        if self._stopped:  # as sqlite3 says of a closed connection, so callers see one error
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        return await asyncio.get_running_loop().run_in_executor(self._pool, call)
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._pool.shutdown(wait=False)
 
 
-# A few hundred distinct values among any number of rows: parse each once.
-_wall_time = cache(time.fromisoformat)
-_DAYS = {days.value: days for days in Days}
+class _SqliteSession:
+    """``Session`` on the connection, each statement a call on the worker thread."""
 
-
-def _subscription(row: tuple[Any, ...]) -> Subscription:
-    platform, channel, at, zone, days, next_fire, paused, reason, by, updated = row
-    return Subscription(
-        key=ChannelKey(platform, channel),
-        at=_wall_time(at),
-        zone=zone,
-        days=_DAYS[days],
-        next_fire=_moment(next_fire),
-        paused=bool(paused),
-        pause_reason=reason,
-        updated_by=by,
-        updated_at=_moment(updated),
-    )
-
-
-def _channel(key: ChannelKey) -> tuple[str, str]:
-    return key.platform, key.channel
-
-
-def _post(key: ChannelKey, day: date) -> tuple[str, str, str]:
-    return key.platform, key.channel, day.isoformat()
-
-
-def _claim(claim: Claim) -> tuple[str, str, str, str | None]:
-    return (*_post(claim.key, claim.day), claim.token)
-
-
-class SqliteStore:
-    """Subscriptions, decks and the posts ledger in one SQLite database."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, worker: _Worker) -> None:
         self._conn = conn
+        self._worker = worker
+
+    async def fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return await self._worker.run(lambda: self._conn.execute(sql, params).fetchall())
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = await self._worker.run(
+            lambda: self._conn.execute(sql, params).fetchone()
+        )
+        return row
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return await self._worker.run(lambda: self._conn.execute(sql, params).rowcount)
+
+    async def rollback(self) -> None:
+        """Close the open transaction, if any, so the connection is usable for the next call."""
+
+        def rollback() -> None:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+        await self._worker.run(rollback)
+
+
+class SqliteDatabase:
+    """A ``Database`` on one SQLite connection (autocommit mode) and its worker thread."""
+
+    lock_rows = ""  # BEGIN IMMEDIATE has taken the write lock for the whole file
+
+    def __init__(self, conn: sqlite3.Connection, worker: _Worker) -> None:
+        self._conn = conn
+        self._worker = worker
+        self._session = _SqliteSession(conn, worker)
+        self._lock = asyncio.Lock()
 
     @classmethod
-    def open(cls, url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> SqliteStore:
-        """Open the database at ``url`` (a ``sqlite:///`` DATABASE_URL), migrating it."""
-        return cls(open_database(url, busy_timeout=busy_timeout))
+    async def open(cls, url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> SqliteDatabase:
+        """Open and migrate the database at ``url`` (a ``sqlite:///`` URL) on a new worker."""
+        worker = _Worker()
+        try:
+            conn = await worker.run(partial(open_database, url, busy_timeout=busy_timeout))
+        except BaseException:
+            worker.stop()
+            raise
+        return cls(conn, worker)
 
-    def close(self) -> None:
-        self._conn.close()
+    @asynccontextmanager
+    async def session(self, action: str) -> AsyncIterator[_SqliteSession]:
+        async with self._lock:
+            with _translated(action):
+                yield self._session
+
+    @asynccontextmanager
+    async def transaction(self, action: str) -> AsyncIterator[_SqliteSession]:
+        """``BEGIN IMMEDIATE`` takes the write lock up front, so reads inside stay true.
+
+        Whatever goes wrong, even the COMMIT, or the caller being cancelled, the transaction
+        is closed, so the connection stays usable for the next call.
+        """
+        async with self._lock:
+            with _translated(action):
+                # BEGIN is inside the try: a caller cancelled while it waits for the lock must
+                # not leave the transaction to open later, with nobody to close it. The worker
+                # runs calls in order, so the rollback always comes after the BEGIN.
+                try:
+                    await self._session.execute("BEGIN IMMEDIATE")
+                    yield self._session
+                    await self._session.execute("COMMIT")
+                except BaseException:
+                    await self._session.rollback()
+                    raise
 
     async def ready(self) -> str | None:
-        """``Readiness`` for ``/readyz``: None when a read of the subscriptions works, else
-        why not (a closed connection, a missing table, an unreadable file)."""
         try:
-            self._conn.execute("SELECT 1 FROM subscriptions LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            return f"tips database: {exc}"
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS), self.session("check the database"):
+                await self._session.fetch_one("SELECT 1 FROM subscriptions LIMIT 1")
+        except TimeoutError:
+            return f"tips database (SQLite): no answer within {READY_TIMEOUT_SECONDS:g} s"
+        except StorageError as exc:
+            return str(exc)
         return None
 
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
-        """Translate sqlite3 errors into ``StorageError`` naming what we were doing."""
-        try:
-            yield self._conn
-        except sqlite3.Error as exc:
-            raise StorageError(f"tips database: could not {action}: {exc}") from exc
+    async def close(self) -> None:
+        async with self._lock:
+            await self._worker.run(self._conn.close)
+        self._worker.stop()
 
-    @contextmanager
-    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front so reads inside it stay true.
 
-        Whatever goes wrong, even the COMMIT, the transaction is closed, so the connection
-        stays usable for the next call.
+class SqliteStore(SqlStore):
+    """Subscriptions, decks and the posts ledger in one SQLite file (the embedded default)."""
+
+    @classmethod
+    async def open(cls, url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> SqliteStore:
+        """Open the database at ``url`` (a ``sqlite:///`` DATABASE_URL), migrating it.
+
+        ``busy_timeout`` is how many seconds a write waits for another connection's lock.
         """
-        with self._guard(action) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-
-    def _rows(self, action: str, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        with self._guard(action) as conn:
-            return conn.execute(sql, params).fetchall()
-
-    def _row(self, action: str, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        with self._guard(action) as conn:
-            row: tuple[Any, ...] | None = conn.execute(sql, params).fetchone()
-            return row
-
-    def _change(self, action: str, sql: str, params: tuple[Any, ...]) -> bool:
-        """Run one write statement; True when it changed a row."""
-        with self._guard(action) as conn:
-            return conn.execute(sql, params).rowcount > 0
-
-    # --- SubscriptionStore ---
-
-    async def get(self, key: ChannelKey) -> Subscription | None:
-        row = self._row(
-            "read a subscription",
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE {_THIS_CHANNEL}",
-            _channel(key),
-        )
-        return None if row is None else _subscription(row)
-
-    async def save(self, subscription: Subscription) -> None:
-        sub = subscription
-        self._change(
-            "save a subscription",
-            f"INSERT INTO subscriptions ({_SUBSCRIPTION_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (platform, channel) DO UPDATE SET at = excluded.at, "
-            "zone = excluded.zone, days = excluded.days, next_fire = excluded.next_fire, "
-            "paused = excluded.paused, pause_reason = excluded.pause_reason, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (
-                *_channel(sub.key),
-                sub.at.strftime("%H:%M"),
-                sub.zone,
-                sub.days.value,
-                _seconds(sub.next_fire),
-                int(sub.paused),
-                sub.pause_reason,
-                sub.updated_by,
-                _seconds(sub.updated_at),
-            ),
-        )
-
-    async def delete(self, key: ChannelKey) -> bool:
-        return self._change(
-            "delete a subscription",
-            f"DELETE FROM subscriptions WHERE {_THIS_CHANNEL}",
-            _channel(key),
-        )
-
-    async def all(self) -> list[Subscription]:
-        rows = self._rows(
-            "list subscriptions",
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY platform, channel",
-            (),
-        )
-        return [_subscription(row) for row in rows]
-
-    # --- DueQueue ---
-
-    async def due(
-        self,
-        now: datetime,
-        platforms: Collection[str],
-        after: Subscription | None = None,
-        limit: int = DUE_BATCH,
-    ) -> list[Subscription]:
-        names = sorted(set(platforms))
-        if not names or limit <= 0:
-            return []
-        start = _FIRST if after is None else (_seconds(after.next_fire), *_channel(after.key))
-        marks = ", ".join("?" for _ in names)
-        # The plain "next_fire >= ?" lets the index range start at the cursor; the row value
-        # comparison then skips what the previous batch already returned at that instant.
-        rows = self._rows(
-            "find due subscriptions",
-            f"SELECT {_SUBSCRIPTION_COLUMNS} FROM subscriptions "
-            f"WHERE paused = 0 AND platform IN ({marks}) AND next_fire <= ? "
-            "AND next_fire >= ? AND (next_fire, platform, channel) > (?, ?, ?) "
-            "ORDER BY next_fire, platform, channel LIMIT ?",
-            (*names, _seconds(now), start[0], *start, limit),
-        )
-        return [_subscription(row) for row in rows]
-
-    async def next_fire_after(self, now: datetime, platforms: Collection[str]) -> datetime | None:
-        found: list[int] = []
-        for name in sorted(set(platforms)):
-            # ORDER BY ... LIMIT 1 is a single index seek per platform.
-            row = self._row(
-                "find the next fire time",
-                "SELECT next_fire FROM subscriptions "
-                "WHERE paused = 0 AND platform = ? AND next_fire > ? "
-                "ORDER BY next_fire LIMIT 1",
-                (name, _seconds(now)),
-            )
-            if row is not None:
-                found.append(row[0])
-        return _moment(min(found)) if found else None
-
-    async def advance(self, key: ChannelKey, seen: datetime, next_fire: datetime) -> bool:
-        return self._change(
-            "advance a subscription",
-            f"UPDATE subscriptions SET next_fire = ? "
-            f"WHERE {_THIS_CHANNEL} AND next_fire = ? AND paused = 0",
-            (_seconds(next_fire), *_channel(key), _seconds(seen)),
-        )
-
-    async def pause(self, key: ChannelKey, reason: str, now: datetime) -> None:
-        self._change(
-            "pause a subscription",
-            f"UPDATE subscriptions SET paused = 1, pause_reason = ?, updated_at = ? "
-            f"WHERE {_THIS_CHANNEL}",
-            (reason, _seconds(now), *_channel(key)),
-        )
-
-    # --- DeckStore ---
-
-    async def load_deck(self, key: ChannelKey) -> Deck | None:
-        row = self._row(
-            "read a deck",
-            f"SELECT tip_order, position, cycle, version FROM decks WHERE {_THIS_CHANNEL}",
-            _channel(key),
-        )
-        if row is None:
-            return None
-        order, position, cycle, version = row
-        return Deck(tuple(json.loads(order)), int(position), int(cycle), int(version))
-
-    async def save_deck(self, key: ChannelKey, deck: Deck) -> bool:
-        with self._guard("save a deck") as conn:
-            return self._write_deck(conn, key, deck)
-
-    @staticmethod
-    def _write_deck(conn: sqlite3.Connection, key: ChannelKey, deck: Deck) -> bool:
-        """Write ``deck`` as the next version if the stored one is still ``deck.version``."""
-        values = (json.dumps(list(deck.order)), deck.position, deck.cycle)
-        if deck.version == 0:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO decks (platform, channel, tip_order, position, cycle, "
-                "version) VALUES (?, ?, ?, ?, ?, 1)",
-                (*_channel(key), *values),
-            )
-        else:
-            cursor = conn.execute(
-                "UPDATE decks SET tip_order = ?, position = ?, cycle = ?, version = version + 1 "
-                f"WHERE {_THIS_CHANNEL} AND version = ?",
-                (*values, *_channel(key), deck.version),
-            )
-        return cursor.rowcount > 0
-
-    # --- PostLedger ---
-
-    async def claim(
-        self, post: PlannedPost, deck: Deck, now: datetime, lease: timedelta, max_attempts: int
-    ) -> Claim:
-        key, day = post.key, post.day
-        where = _post(key, day)
-        with self._transaction("claim a post") as conn:
-            row = conn.execute(
-                f"SELECT status, tip_id, attempts, lease_until FROM posts WHERE {_THIS_POST}",
-                where,
-            ).fetchone()
-            token = uuid.uuid4().hex
-            now_s, lease_until = _seconds(now), _seconds(now + lease)
-            if row is None:
-                if not self._write_deck(conn, key, deck):
-                    return Claim(ClaimStatus.BUSY, key, day)  # the deck moved under us
-                conn.execute(
-                    "INSERT INTO posts (platform, channel, day, tip_id, scheduled, status, "
-                    "attempts, token, lease_until, claimed_at) "
-                    "VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?)",
-                    (*where, post.tip_id, _seconds(post.scheduled), token, lease_until, now_s),
-                )
-                return Claim(ClaimStatus.CLAIMED, key, day, post.tip_id, token, 1)
-            status, tip_id, attempts, held_until = row
-            if status != "pending":
-                return Claim(ClaimStatus.DONE, key, day, tip_id, None, attempts)
-            if held_until is not None and held_until > now_s:
-                return Claim(ClaimStatus.BUSY, key, day, tip_id, None, attempts)
-            if attempts >= max_attempts:
-                conn.execute(
-                    "UPDATE posts SET status = 'failed', token = NULL, lease_until = NULL "
-                    f"WHERE {_THIS_POST}",
-                    where,
-                )
-                return Claim(ClaimStatus.GAVE_UP, key, day, tip_id, None, attempts)
-            conn.execute(
-                "UPDATE posts SET token = ?, lease_until = ?, claimed_at = ?, "
-                f"attempts = attempts + 1 WHERE {_THIS_POST}",
-                (token, lease_until, now_s, *where),
-            )
-            return Claim(ClaimStatus.CLAIMED, key, day, tip_id, token, attempts + 1)
-
-    async def mark_sent(self, claim: Claim, now: datetime) -> bool:
-        return self._change(
-            "mark a post sent",
-            "UPDATE posts SET status = 'sent', sent_at = ?, token = NULL, lease_until = NULL "
-            f"WHERE {_THIS_CLAIM} AND status = 'pending'",
-            (_seconds(now), *_claim(claim)),
-        )
-
-    async def retry_later(self, claim: Claim, retry_at: datetime, error: str) -> None:
-        self._change(
-            "release a post for retry",
-            f"UPDATE posts SET token = NULL, lease_until = ?, last_error = ? WHERE {_THIS_CLAIM}",
-            (_seconds(retry_at), error[:500], *_claim(claim)),
-        )
-
-    async def drop(self, claim: Claim) -> None:
-        self._change("drop a post", f"DELETE FROM posts WHERE {_THIS_CLAIM}", _claim(claim))
-
-    # --- PostHistory ---
-
-    async def posted(self, key: ChannelKey, day: date) -> bool:
-        row = self._row(
-            "read the posts ledger",
-            f"SELECT 1 FROM posts WHERE {_THIS_POST} AND status IN ('sent', 'failed')",
-            _post(key, day),
-        )
-        return row is not None
+        return cls(await SqliteDatabase.open(url, busy_timeout=busy_timeout))

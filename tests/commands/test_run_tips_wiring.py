@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.commands.run import serve
 from bot.core.metrics import Metrics
@@ -17,7 +16,7 @@ from bot.core.router import Router
 from bot.errors import PlatformError
 from bot.settings import Settings
 from bot.tips.models import ChannelKey
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock, HeldSender
 
 MONDAY_8AM = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
@@ -37,6 +36,7 @@ class ScriptedRunner:
         self.drop = asyncio.Event()
         self.runs = 0
         self.restarted = asyncio.Event()
+        self.answered = asyncio.Event()
 
     async def ready(self) -> str | None:
         return None
@@ -48,6 +48,7 @@ class ScriptedRunner:
             await asyncio.Future()
         admin = Request("tips on 09:00", user="U1", channel="C1", platform="slack", is_admin=True)
         self.replies.append(await self.router.handle(admin))
+        self.answered.set()
         await self.drop.wait()
         raise PlatformError("the connection to Slack dropped")
 
@@ -56,12 +57,9 @@ async def no_wait(seconds: float) -> None:
     await asyncio.sleep(0)
 
 
-async def start_mid_post(
-    tmp_path: Path,
-) -> tuple[asyncio.Task[None], ScriptedRunner, str]:
+async def start_mid_post(url: str) -> tuple[asyncio.Task[None], ScriptedRunner, str]:
     """Serve one scripted platform, subscribe through the router and let the scheduler start
     a post that the sender holds in flight."""
-    url = f"sqlite:///{tmp_path / 'tips.db'}"
     clock = FakeClock(MONDAY_8AM)
     runners: list[ScriptedRunner] = []
 
@@ -77,6 +75,7 @@ async def start_mid_post(
     )
     await clock.wait_for_sleeper()  # the scheduler has started and waits for its next wake
     [runner] = runners
+    await runner.answered.wait()  # the store works on its own thread: "tips on" may lag
     assert runner.replies[0].title == "Daily tips are on in this channel"
     clock.set(NINE)
     await runner.sender.started.wait()
@@ -84,39 +83,39 @@ async def start_mid_post(
 
 
 async def posted(url: str) -> bool:
-    store = SqliteStore.open(url)
+    store = await open_store(url)
     try:
         return await store.posted(ChannelKey("slack", "C1"), NINE.date())
     finally:
-        store.close()
+        await store.close()
 
 
 async def test_a_platform_failing_mid_post_is_restarted_and_the_post_is_recorded(
-    tmp_path: Path,
+    db_url: str,
 ) -> None:
     """The platform fails while the scheduler posts: it is restarted, the post finishes and
     is recorded as sent, and serve keeps serving."""
-    serving, runner, url = await start_mid_post(tmp_path)
+    serving, runner, url = await start_mid_post(db_url)
     runner.drop.set()
     async with asyncio.timeout(5):
         await runner.restarted.wait()
     runner.sender.release.set()
-    for _ in range(20):  # the post is marked sent
-        await asyncio.sleep(0)
     try:
+        async with asyncio.timeout(5):  # the post is marked sent (on the store's own thread)
+            while not await posted(url):  # noqa: ASYNC110 - the store has no event to wait on
+                await asyncio.sleep(0.01)
         assert not serving.done()
         assert [channel for channel, _ in runner.sender.posts] == ["C1"]
-        assert await posted(url) is True
     finally:
         serving.cancel()
         await asyncio.gather(serving, return_exceptions=True)
 
 
 async def test_stopping_mid_post_lets_the_post_finish_before_the_database_closes(
-    tmp_path: Path,
+    db_url: str,
 ) -> None:
     """Ctrl-C while a post is in flight: serve waits for it, records it, then closes."""
-    serving, runner, url = await start_mid_post(tmp_path)
+    serving, runner, url = await start_mid_post(db_url)
     serving.cancel()
     for _ in range(10):  # serve has seen the cancellation and is stopping the scheduler
         await asyncio.sleep(0)

@@ -1,10 +1,13 @@
-"""Fixtures for daily-tips tests: a small tip deck, a fake clock, a database file, senders."""
+"""Fixtures for daily-tips tests: a small tip deck, a fake clock, a database, senders.
+
+Every test that uses ``db_url`` (tests/conftest.py) or ``store`` runs twice, on SQLite and on
+PostgreSQL; ``SQLITE_ONLY`` and ``POSTGRES_ONLY`` mark the few that test one backend itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,15 +17,19 @@ from bot.core.ports import ChannelSender
 from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
 from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey, Days, Subscription
+from bot.tips.ports import TipsStore
 from bot.tips.schedule import next_fire
 from bot.tips.scheduler import Scheduler
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock, RecordingSender
 
 # Monday 3 June 2024, 08:00 UTC: a weekday well away from any daylight-saving change.
 START = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 SECTIONS = ("skills", "salary", "education")
 KEY = ChannelKey("slack", "C1")  # the channel most tests subscribe
+# For tests of SQLite itself (its file, its locks): the database fixtures use SQLite only.
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
+POSTGRES_ONLY = pytest.mark.parametrize("backend", ["postgres"])
 
 
 def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
@@ -51,7 +58,7 @@ def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
 
 
 async def subscribe(
-    store: SqliteStore,
+    store: TipsStore,
     now: datetime,
     key: ChannelKey = KEY,
     at: time = time(9, 0),
@@ -87,15 +94,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'tips.db'}"
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[SqliteStore]:
-    opened = SqliteStore.open(db_url)
+async def store(db_url: str) -> AsyncIterator[TipsStore]:
+    opened = await open_store(db_url)
     yield opened
-    opened.close()
+    await opened.close()
 
 
 @pytest.fixture
@@ -108,13 +110,13 @@ SchedulerFactory = Callable[..., Scheduler]
 
 @pytest.fixture
 def make_scheduler(
-    store: SqliteStore, knowledge: KnowledgeBase, clock: FakeClock, slack: RecordingSender
+    store: TipsStore, knowledge: KnowledgeBase, clock: FakeClock, slack: RecordingSender
 ) -> SchedulerFactory:
     """Build a scheduler on the test's store, clock and Slack sender unless told otherwise."""
 
     def build(
         *,
-        on: SqliteStore | None = None,
+        on: TipsStore | None = None,
         senders: dict[str, ChannelSender] | None = None,
         tips: KnowledgeBase | None = None,
         grace: timedelta = timedelta(hours=6),
@@ -136,7 +138,7 @@ def make_scheduler(
 
 
 @pytest.fixture
-def service(store: SqliteStore, knowledge: KnowledgeBase, clock: FakeClock) -> TipsService:
+def service(store: TipsStore, knowledge: KnowledgeBase, clock: FakeClock) -> TipsService:
     return TipsService(
         subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
     )

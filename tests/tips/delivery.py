@@ -22,8 +22,9 @@ from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.tips.daily import DailyTips, daily_tips
 from bot.tips.models import ChannelKey
+from bot.tips.ports import TipsStore
 from bot.tips.scheduler import Outcome
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock
 
 START = datetime(2024, 6, 3, 5, 0, tzinfo=UTC)  # 07:00 in Berlin, a Monday
@@ -58,7 +59,7 @@ class Wired(Generic[H]):
     clock: FakeClock
 
     @property
-    def store(self) -> SqliteStore:
+    def store(self) -> TipsStore:
         return self.tips.store
 
     async def check_paused(self, key: ChannelKey, reason: str) -> None:
@@ -87,9 +88,9 @@ async def wired(
         runner = harness.runner
         assert runner is not None
         senders = {runner.name: runner.sender}
-        tips = daily_tips(SqliteStore.open(db_url), knowledge, senders, clock, GRACE)
+        tips = daily_tips(await open_store(db_url), knowledge, senders, clock, GRACE)
         services.tips = tips.commands
         try:
             yield Wired(harness, tips, clock)
         finally:
-            tips.close()
+            await tips.close()

@@ -16,8 +16,9 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey, Days
+from bot.tips.ports import TipsStore
 from bot.tips.scheduler import Outcome
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock, RecordingSender
 
 from .conftest import SchedulerFactory, small_knowledge
@@ -39,7 +40,7 @@ def everything(reply: Reply) -> str:
 
 @pytest.mark.parametrize("action", ["on", "on 9:00 Europe/Berlin", "off", "now", "stop", "next"])
 async def test_members_may_not_change_tips_on_slack(
-    service: TipsService, store: SqliteStore, action: str
+    service: TipsService, store: TipsStore, action: str
 ) -> None:
     """On Slack the refusal names workspace admins/owners and MLCAREER_ADMINS; nothing changes."""
     reply = await service.handle(member(platform="slack"), action)
@@ -52,7 +53,7 @@ async def test_members_may_not_change_tips_on_slack(
 
 
 async def test_members_may_not_change_tips_on_discord(
-    service: TipsService, store: SqliteStore
+    service: TipsService, store: TipsStore
 ) -> None:
     """On Discord the refusal names the Manage Channels permission."""
     reply = await service.handle(member(platform="discord", channel="99"), "on")
@@ -77,11 +78,11 @@ async def test_tips_on_defaults_to_nine_utc_daily_and_is_stored(
     assert reply.title == "Daily tips are on in this channel"
     assert "every day at 09:00 (UTC time)" in reply.body
     assert "Next tip: Monday 3 June 2024, 09:00 UTC" in reply.body
-    other = SqliteStore.open(db_url)
+    other = await open_store(db_url)
     try:
         stored = await other.get(KEY)
     finally:
-        other.close()
+        await other.close()
     assert stored is not None
     assert (stored.at, stored.zone, stored.days) == (time(9, 0), "UTC", Days.DAILY)
     assert stored.next_fire == datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
@@ -89,7 +90,7 @@ async def test_tips_on_defaults_to_nine_utc_daily_and_is_stored(
 
 
 async def test_tips_on_with_time_zone_and_weekdays(
-    service: TipsService, store: SqliteStore, clock: FakeClock
+    service: TipsService, store: TipsStore, clock: FakeClock
 ) -> None:
     """The next post is shown in the channel's local time, with the zone's abbreviation."""
     clock.set(datetime(2024, 6, 7, 12, 0, tzinfo=UTC))  # a Friday
@@ -102,7 +103,7 @@ async def test_tips_on_with_time_zone_and_weekdays(
 
 
 async def test_tips_on_again_keeps_what_it_leaves_out(
-    service: TipsService, store: SqliteStore
+    service: TipsService, store: TipsStore
 ) -> None:
     """Changing only the days keeps the channel's time and zone."""
     await service.handle(admin(), "on 7:15 Asia/Tokyo")
@@ -126,7 +127,7 @@ async def test_tips_on_again_keeps_what_it_leaves_out(
     ],
 )
 async def test_bad_input_gets_a_friendly_message_and_changes_nothing(
-    service: TipsService, store: SqliteStore, args: str, says: str
+    service: TipsService, store: TipsStore, args: str, says: str
 ) -> None:
     reply = await service.handle(admin(), args)
     assert reply.kind is ReplyKind.NOTICE
@@ -155,7 +156,7 @@ async def test_an_unknown_subcommand_without_a_near_one_shows_usage(service: Tip
     assert reply.lists
 
 
-async def test_tips_off_removes_the_subscription(service: TipsService, store: SqliteStore) -> None:
+async def test_tips_off_removes_the_subscription(service: TipsService, store: TipsStore) -> None:
     await service.handle(admin(), "on")
     assert (await service.handle(admin(), "off")).title == "Daily tips are off in this channel"
     assert await store.get(KEY) is None
@@ -177,7 +178,7 @@ async def test_status_shows_schedule_next_post_and_tips_left(
 
 
 async def test_status_of_a_paused_channel_says_why(
-    service: TipsService, store: SqliteStore, clock: FakeClock
+    service: TipsService, store: TipsStore, clock: FakeClock
 ) -> None:
     await service.handle(admin(), "on")
     await store.pause(KEY, "the bot was removed from the channel", clock.now())
@@ -209,7 +210,7 @@ async def test_tips_now_returns_public_tips_and_walks_the_deck(
 
 
 async def test_tips_now_works_without_a_subscription_and_with_no_tips(
-    store: SqliteStore, clock: FakeClock, knowledge: KnowledgeBase
+    store: TipsStore, clock: FakeClock, knowledge: KnowledgeBase
 ) -> None:
     empty = KnowledgeBase(entries=knowledge.entries, tips=(), vocabulary=knowledge.vocabulary)
     service = TipsService(
@@ -230,7 +231,7 @@ async def test_bare_tips_and_help_show_usage(service: TipsService, args: str) ->
 
 
 async def test_the_router_hands_tips_commands_to_the_service(
-    service: TipsService, knowledge: KnowledgeBase, store: SqliteStore, clock: FakeClock
+    service: TipsService, knowledge: KnowledgeBase, store: TipsStore, clock: FakeClock
 ) -> None:
     """Through the real router: ``tips on ...`` subscribes, ``tips status`` reads it back."""
     router = Router(Services(knowledge=knowledge, matcher=Matcher(knowledge), tips=service))
@@ -257,7 +258,7 @@ async def test_the_router_hands_tips_commands_to_the_service(
 )
 async def test_a_changed_schedule_after_todays_tip_starts_tomorrow(
     service: TipsService,
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     slack: RecordingSender,
     clock: FakeClock,
@@ -296,7 +297,7 @@ async def test_on_again_the_same_day_before_the_tip_keeps_today(
 
 
 async def test_status_counts_tips_left_as_the_deck_grows_and_shrinks(
-    service: TipsService, store: SqliteStore, clock: FakeClock
+    service: TipsService, store: TipsStore, clock: FakeClock
 ) -> None:
     """Tips added to the knowledge base join the deck before anything repeats; removed
     ones drop out of the count."""

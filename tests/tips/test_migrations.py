@@ -38,7 +38,7 @@ async def test_an_existing_version_1_file_is_upgraded_with_its_data(tmp_path: Pa
     )
     conn.close()
 
-    store = SqliteStore.open(f"sqlite:///{path}")
+    store = await SqliteStore.open(f"sqlite:///{path}")
     try:
         key = ChannelKey("discord", "42")
         subscription = await store.get(key)
@@ -50,7 +50,7 @@ async def test_an_existing_version_1_file_is_upgraded_with_its_data(tmp_path: Pa
         )
         assert await store.load_deck(key) is None  # the new table exists and is empty
     finally:
-        store.close()
+        await store.close()
     check = connect(path)
     assert schema_version(check) == LATEST_VERSION
     indexes = {row[1] for row in check.execute("PRAGMA index_list(subscriptions)")}

@@ -1,52 +1,37 @@
-"""The tips store's ``Readiness`` (``/readyz``'s database check): one contract for every
-store implementation; add a factory to ``STORES`` for a new one."""
+"""The tips store's ``Readiness`` (``/readyz``'s database check), on every backend: ready
+while the database answers, and saying why not when it doesn't."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-import pytest
-
 from bot.core.ports import Readiness
 from bot.tips.sqlite_store import SqliteStore
-
-Opened = tuple[Readiness, Callable[[], None]]  # the store, and how to close it
-
-
-def sqlite(tmp_path: Path) -> Opened:
-    store = SqliteStore.open(f"sqlite:///{tmp_path / 'tips.db'}")
-    return store, store.close
+from bot.tips.stores import open_store
 
 
-STORES = {"sqlite": sqlite}
-
-
-@pytest.fixture(params=sorted(STORES))
-def opened(request: pytest.FixtureRequest, tmp_path: Path) -> Opened:
-    return STORES[request.param](tmp_path)
-
-
-async def test_an_open_store_is_ready(opened: Opened) -> None:
-    store, close = opened
+async def test_an_open_store_is_ready(db_url: str) -> None:
+    store = await open_store(db_url)
     try:
-        assert await store.ready() is None
+        checked: Readiness = store
+        assert await checked.ready() is None
     finally:
-        close()
+        await store.close()
 
 
-async def test_a_store_that_cannot_be_read_says_why(opened: Opened) -> None:
-    store, close = opened
-    close()
+async def test_a_closed_store_says_why_it_is_not_ready(db_url: str) -> None:
+    store = await open_store(db_url)
+    await store.close()
     problem = await store.ready()
     assert problem is not None
-    assert problem.startswith("tips database: ")
+    assert problem.startswith("tips database")
 
 
-async def test_sqlite_whose_tables_are_gone_is_not_ready(tmp_path: Path) -> None:
-    store = SqliteStore.open(f"sqlite:///{tmp_path / 'tips.db'}")
+async def test_sqlite_whose_tables_are_gone_is_not_ready(sqlite_url: str) -> None:
+    store = await SqliteStore.open(sqlite_url)
     try:
-        store._conn.execute("DROP TABLE subscriptions")
-        assert await store.ready() == "tips database: no such table: subscriptions"
+        async with store._db.session("drop the table") as session:
+            await session.execute("DROP TABLE subscriptions", ())
+        problem = await store.ready()
+        assert problem is not None
+        assert "no such table: subscriptions" in problem
     finally:
-        store.close()
+        await store.close()

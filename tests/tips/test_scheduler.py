@@ -15,8 +15,9 @@ from bot.core.reply import Reply, ReplyKind
 from bot.errors import ChannelGoneError, PlatformError
 from bot.knowledge.model import KnowledgeBase
 from bot.tips.models import ChannelKey, ClaimStatus, Days, Deck, PlannedPost
+from bot.tips.ports import TipsStore
 from bot.tips.scheduler import MAX_ATTEMPTS, Outcome, RunReport, Scheduler, retry_delay
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock, HeldSender, RecordingSender
 
 from .conftest import START, SchedulerFactory, small_knowledge, subscribe, utc
@@ -25,7 +26,7 @@ KEY = ChannelKey("slack", "C1")
 
 
 async def test_a_due_tip_is_posted_once_as_a_public_tip_reply(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """At 09:00 the channel gets one tip with its section and how to ask for more; never twice."""
     await subscribe(store, clock.now())
@@ -53,7 +54,7 @@ async def test_a_due_tip_is_posted_once_as_a_public_tip_reply(
 
 
 async def test_a_whole_deck_is_posted_without_repeats(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """Day after day, every tip is posted once before the first one comes back."""
     knowledge = small_knowledge(9)
@@ -70,7 +71,7 @@ async def test_a_whole_deck_is_posted_without_repeats(
 
 
 async def test_weekdays_subscription_posts_monday_to_friday_only(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """A weekdays channel in Berlin gets five tips in a week, on Monday to Friday local dates."""
     clock.set(utc(2024, 6, 3, 0, 0))
@@ -100,7 +101,7 @@ async def test_weekdays_subscription_posts_monday_to_friday_only(
     ],
 )
 async def test_dst_nights_post_exactly_one_tip(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     slack: RecordingSender,
     clock: FakeClock,
@@ -127,7 +128,7 @@ async def test_dst_nights_post_exactly_one_tip(
 
 
 async def test_run_forever_sleeps_on_the_clock_until_the_next_tip(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """The long-running loop wakes at the fire time (or the poll cap), posts, and sleeps again."""
     await subscribe(store, clock.now(), at=time(9, 0))
@@ -160,7 +161,7 @@ async def test_restart_between_claim_and_send_posts_once(
     db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """A process that dies after claiming leaves the post to the next run, once its lease ends."""
-    first_store = SqliteStore.open(db_url)
+    first_store = await open_store(db_url)
     await subscribe(first_store, clock.now())
     hanging = HeldSender()  # never released: the process dies while the request is out
     crashed = make_scheduler(
@@ -172,9 +173,9 @@ async def test_restart_between_claim_and_send_posts_once(
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run
-    first_store.close()
+    await first_store.close()
 
-    restarted_store = SqliteStore.open(db_url)
+    restarted_store = await open_store(db_url)
     sender = RecordingSender("slack")
     restarted = make_scheduler(on=restarted_store, senders={"slack": sender})
     clock.set(utc(2024, 6, 3, 9, 5))  # the dead process's lease hasn't run out yet
@@ -184,19 +185,23 @@ async def test_restart_between_claim_and_send_posts_once(
     assert (await restarted.run_due()).count(Outcome.POSTED) == 1
     assert (await restarted.run_due(utc(2024, 6, 3, 9, 12))).results == []
     assert len(sender.posts) == 1
-    restarted_store.close()
+    await restarted_store.close()
 
 
 def test_two_schedulers_in_two_threads_on_one_database_post_once(
     db_url: str, knowledge: KnowledgeBase
 ) -> None:
-    """Two schedulers, each on its own thread, event loop and connection to the same file,
+    """Two schedulers, each on its own thread, event loop and connection to the same database,
     released at the same instant over 120 due channels: every channel gets exactly one tip."""
     channels = [f"C{n:03d}" for n in range(120)]
-    setup = SqliteStore.open(db_url)
-    for channel in channels:
-        asyncio.run(subscribe(setup, START, key=ChannelKey("slack", channel)))
-    setup.close()
+
+    async def set_up() -> None:
+        setup = await open_store(db_url)
+        for channel in channels:
+            await subscribe(setup, START, key=ChannelKey("slack", channel))
+        await setup.close()
+
+    asyncio.run(set_up())
     posts: list[str] = []  # list.append is atomic, so both threads may share it
     start_together = threading.Barrier(2)
     reports: list[RunReport] = []
@@ -210,7 +215,7 @@ def test_two_schedulers_in_two_threads_on_one_database_post_once(
             posts.append(channel)
 
     async def one_process() -> None:
-        store = SqliteStore.open(db_url)
+        store = await open_store(db_url)
         try:
             scheduler = Scheduler(
                 queue=store,
@@ -225,7 +230,7 @@ def test_two_schedulers_in_two_threads_on_one_database_post_once(
             for _ in range(3):
                 reports.append(await scheduler.run_due())
         finally:
-            store.close()
+            await store.close()
 
     def thread_main() -> None:
         try:
@@ -245,7 +250,7 @@ def test_two_schedulers_in_two_threads_on_one_database_post_once(
 
 
 async def test_a_tip_missed_within_the_grace_period_is_posted_late(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """After five hours of downtime the 09:00 tip still goes out, once."""
     await subscribe(store, clock.now())
@@ -256,7 +261,7 @@ async def test_a_tip_missed_within_the_grace_period_is_posted_late(
 
 
 async def test_a_tip_missed_beyond_the_grace_period_is_skipped(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """Seven hours late is too late: nothing is posted today, and tomorrow's tip is on time."""
     await subscribe(store, clock.now())
@@ -273,7 +278,7 @@ async def test_a_tip_missed_beyond_the_grace_period_is_skipped(
 
 
 async def test_a_long_outage_posts_at_most_one_catch_up_tip(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """Back after four days: one tip for today (within grace), not a flood of missed ones."""
     await subscribe(store, clock.now())
@@ -285,7 +290,7 @@ async def test_a_long_outage_posts_at_most_one_catch_up_tip(
 
 
 async def test_a_removed_channel_pauses_the_subscription_without_retrying(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
@@ -315,7 +320,7 @@ async def test_a_removed_channel_pauses_the_subscription_without_retrying(
 
 
 async def test_a_platform_error_keeps_the_claim_and_retries_later(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """A failed post stays claimed-unsent, waits its retry delay, and then goes out once."""
     await subscribe(store, clock.now())
@@ -335,7 +340,7 @@ async def test_a_platform_error_keeps_the_claim_and_retries_later(
 
 
 async def test_retries_are_bounded_and_the_next_day_starts_afresh(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """A platform that keeps failing is tried MAX_ATTEMPTS times, then that day is given up."""
     await subscribe(store, clock.now())
@@ -361,7 +366,7 @@ async def test_retries_are_bounded_and_the_next_day_starts_afresh(
 
 
 async def test_an_unexpected_sender_bug_is_logged_and_retried(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
@@ -383,7 +388,7 @@ async def test_an_unexpected_sender_bug_is_logged_and_retried(
 
 
 async def test_platforms_without_a_sender_are_left_for_another_process(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """A Slack-only scheduler leaves Discord subscriptions due and untouched."""
     discord_key = ChannelKey("discord", "123")
@@ -400,7 +405,7 @@ async def test_platforms_without_a_sender_are_left_for_another_process(
 
 
 async def test_tips_added_and_removed_between_days_never_crash_or_repeat(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """The deck follows the knowledge base as it changes, and nothing repeats needlessly."""
     await subscribe(store, clock.now())
@@ -424,7 +429,7 @@ async def test_tips_added_and_removed_between_days_never_crash_or_repeat(
 
 
 async def test_no_tips_in_the_knowledge_base_posts_nothing(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """An empty deck is reported and skipped, not a crash or a loop."""
     await subscribe(store, clock.now())
@@ -447,7 +452,7 @@ def test_start_is_a_monday() -> None:
 
 
 async def test_a_backlog_is_worked_through_in_batches_each_channel_once(
-    store: SqliteStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, slack: RecordingSender, clock: FakeClock
 ) -> None:
     """Read two at a time, seven due channels are each looked at once in one run, in due
     order; one another process is sending is left busy rather than read again and again."""
@@ -471,7 +476,7 @@ async def test_a_backlog_is_worked_through_in_batches_each_channel_once(
 
 
 async def test_a_retried_post_whose_tip_was_removed_posts_another_without_repeating_it(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """The first try fails; before the retry its tip leaves the knowledge base. The retry
     posts the next tip instead, and that one doesn't come back the day after."""

@@ -16,11 +16,12 @@ from bot.core.request import Request
 from bot.errors import StorageError
 from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey, ClaimStatus, Deck, PlannedPost
+from bot.tips.ports import TipsStore
 from bot.tips.scheduler import LEASE, Outcome, retry_delay
 from bot.tips.sqlite_store import SqliteStore
 from bot.tips.testing import FakeClock, HeldSender, RecordingSender
 
-from .conftest import KEY, SchedulerFactory, subscribe, utc
+from .conftest import KEY, SQLITE_ONLY, SchedulerFactory, subscribe, utc
 
 NINE = utc(2024, 6, 3, 9, 0)
 
@@ -28,7 +29,7 @@ NINE = utc(2024, 6, 3, 9, 0)
 class FailingStore:
     """The real store, except that the methods told to ``fail`` raise first, then recover."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: TipsStore) -> None:
         self._store = store
         self._failures: dict[str, list[Exception]] = {}
 
@@ -49,14 +50,14 @@ class FailingStore:
         return failing
 
 
-async def claim_status(store: SqliteStore, at: datetime) -> ClaimStatus:
+async def claim_status(store: TipsStore, at: datetime) -> ClaimStatus:
     """What a claim on today's post for KEY would find at ``at`` (without sending anything)."""
     post = PlannedPost(KEY, NINE.date(), "tip-00", NINE)
     return (await store.claim(post, Deck(("tip-00",)), at, LEASE, 5)).status
 
 
 async def test_a_send_that_would_outlast_its_lease_is_abandoned_and_retried_once(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """The send is cut off before the lease could lapse, so no one else can post meanwhile;
     the post is released for a retry, which then posts it once."""
@@ -89,7 +90,7 @@ def test_the_send_timeout_must_be_shorter_than_the_lease(
 
 
 async def test_stopping_mid_post_lets_the_post_finish_and_be_recorded(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """Cancelled while a post is in flight, the loop lets it go out and records it, so a
     restart doesn't post it again."""
@@ -112,7 +113,7 @@ async def test_stopping_mid_post_lets_the_post_finish_and_be_recorded(
 
 
 async def test_stopping_mid_post_past_the_grace_leaves_the_post_to_a_restart(
-    store: SqliteStore, make_scheduler: SchedulerFactory, clock: FakeClock
+    store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """A post still hanging when the grace is over is abandoned unsent; after its lease the
     restarted scheduler posts it, once."""
@@ -134,7 +135,7 @@ async def test_stopping_mid_post_past_the_grace_leaves_the_post_to_a_restart(
 
 
 async def test_a_post_that_could_not_be_recorded_is_recorded_before_anything_else(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     slack: RecordingSender,
     clock: FakeClock,
@@ -163,12 +164,13 @@ async def test_a_post_that_could_not_be_recorded_is_recorded_before_anything_els
     assert len(slack.posts) == 1
 
 
+@SQLITE_ONLY
 async def test_a_locked_database_stops_the_run_and_the_rest_stay_due(
-    db_url: str, tmp_path: Path, make_scheduler: SchedulerFactory, clock: FakeClock
+    sqlite_url: str, tmp_path: Path, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
     """With the write lock held elsewhere, the first claim fails (SQLITE_BUSY after the busy
     timeout), the run stops there, and the next run posts every channel once."""
-    store = SqliteStore.open(db_url, busy_timeout=0)
+    store = await SqliteStore.open(sqlite_url, busy_timeout=0)
     for name in ("C1", "C2", "C3"):
         await subscribe(store, clock.now(), key=ChannelKey("slack", name))
     sender = RecordingSender("slack")
@@ -187,11 +189,11 @@ async def test_a_locked_database_stops_the_run_and_the_rest_stay_due(
     after = await scheduler.run_due()
     assert after.count(Outcome.POSTED) == 3
     assert sorted(channel for channel, _ in sender.posts) == ["C1", "C2", "C3"]
-    store.close()
+    await store.close()
 
 
 async def test_run_forever_logs_an_unexpected_failure_and_keeps_going(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     slack: RecordingSender,
     clock: FakeClock,
@@ -223,7 +225,7 @@ async def test_run_forever_logs_an_unexpected_failure_and_keeps_going(
 
 
 async def test_a_clock_that_jumps_back_does_not_post_the_same_day_again(
-    store: SqliteStore,
+    store: TipsStore,
     make_scheduler: SchedulerFactory,
     slack: RecordingSender,
     clock: FakeClock,

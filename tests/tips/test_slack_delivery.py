@@ -20,7 +20,7 @@ from bot.settings import Secret, Settings
 from bot.tips.models import ChannelKey
 from bot.tips.scheduler import Outcome
 from bot.tips.senders import build_senders
-from bot.tips.sqlite_store import SqliteStore
+from bot.tips.stores import open_store
 from bot.tips.testing import FakeClock
 from tests.adapters.slack.fake_slack import BOT_TOKEN, FakeSlack
 from tests.adapters.slack.harness import SlackHarness
@@ -115,10 +115,10 @@ async def test_send_due_posts_through_the_slack_web_api_sender(db_url: str) -> N
     fake = FakeSlack()
     await fake.start()
     try:
-        store = SqliteStore.open(db_url)
+        store = await open_store(db_url)
         monday = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
         await subscribe(store, monday, key=ChannelKey("slack", "C0TIPS"), at=time(9, 0))
-        store.close()
+        await store.close()
         settings = Settings(
             slack_bot_token=Secret(BOT_TOKEN), slack_api_url=fake.api_url, database_url=db_url
         )
