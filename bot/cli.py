@@ -1,12 +1,15 @@
 """The ``mlcareer`` command line: builds the settings once and runs one subcommand.
 
-Subcommands are registered explicitly, one module each. The terminal paths (``chat``, ``ask``,
-``kb``) never import Slack or Discord code; platform commands import their adapters lazily.
+Subcommands are listed explicitly in ``COMMANDS``, one module each, and only the module of
+the command being run is imported: ``mlcareer ask`` never pays for the tips, asyncio server
+or platform code of ``run``. The terminal paths (``chat``, ``ask``, ``kb``) never import
+Slack or Discord code; platform commands import their adapters lazily.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -15,15 +18,27 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
-from bot.commands import ask, chat, discord, kb, run, slack, tips
 from bot.errors import KnowledgeError, MlcareerError, SettingsError
 from bot.settings import Settings
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
+# Every subcommand: its name, the module whose ``configure(parser)`` sets up its options, and
+# its line in ``mlcareer --help`` (kept here so listing the commands imports none of them).
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("chat", "bot.commands.chat", "talk to the bot in this terminal"),
+    ("ask", "bot.commands.ask", "answer one question, or many as JSON lines"),
+    ("kb", "bot.commands.kb", "work with the knowledge base"),
+    ("run", "bot.commands.run", "serve the bot on Slack and/or Discord"),
+    ("slack", "bot.commands.slack", "Slack helpers (print the app manifest)"),
+    ("discord", "bot.commands.discord", "Discord helpers (invite link)"),
+    ("tips", "bot.commands.tips", "daily tips: list subscriptions, post the tips that are due"),
+)
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: global options and every subcommand, registered explicitly."""
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line: global options and every subcommand. With ``only``, just that
+    subcommand's module is imported and its options set up; the others are listed by name."""
     parser = argparse.ArgumentParser(
         prog="mlcareer",
         description="A career-advice bot about machine learning engineering, for the terminal, "
@@ -32,6 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
         "Run 'mlcareer COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"mlcareer {__version__}")
+    _add_global_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, module, help_line in COMMANDS:
+        command = commands.add_parser(name, help=help_line)
+        if only is None or only == name:
+            importlib.import_module(module).configure(command)
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options that come before the command name."""
     parser.add_argument(
         "--knowledge",
         type=Path,
@@ -52,20 +78,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LEVEL",
         help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default: MLCAREER_LOG_LEVEL or INFO)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    chat.register(commands)
-    ask.register(commands)
-    kb.register(commands)
-    run.register(commands)
-    slack.register(commands)
-    discord.register(commands)
-    tips.register(commands)
-    return parser
+
+
+def command_named(argv: Sequence[str] | None) -> str | None:
+    """The subcommand ``argv`` names (after any global options), or None (``--help``,
+    ``--version``, nothing): parsed by the global options themselves, so an option's value
+    is never taken for the command."""
+    early = argparse.ArgumentParser(add_help=False)
+    _add_global_options(early)
+    early.add_argument("command", nargs="?")
+    try:
+        known, _ = early.parse_known_args(argv)
+    except SystemExit:  # a bad global option: the full parser reports it
+        return None
+    command: str | None = known.command
+    return command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mlcareer`` console script; returns the exit status."""
-    parser = build_parser()
+    parser = build_parser(only=command_named(argv))
     args = parser.parse_args(argv)
     try:
         overrides: dict[str, Any] = {}

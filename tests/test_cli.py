@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import __version__
+from bot.cli import COMMANDS, command_named
 
 RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 
@@ -164,3 +165,49 @@ def test_a_missing_env_file_named_on_the_command_line_is_one_clear_error(
     assert b"--env-file" in result.stderr
     assert b"no such file" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+# --- only the command being run is imported -------------------------------------------------
+
+_IMPORT_PROBE = """
+import sys
+from bot.cli import main
+status = main(sys.argv[1:])
+heavy = sorted(
+    name for name in sys.modules
+    if name in {"bot.commands.run", "bot.commands.tips", "bot.commands.chat"}
+    or name.startswith(("bot.tips", "bot.ops", "prometheus_client", "psycopg"))
+)
+print("STATUS", status, "HEAVY", ",".join(heavy) or "none")
+"""
+
+
+def test_ask_imports_no_other_commands_tips_or_ops_code(run_cli: RunCli) -> None:
+    result = run_cli("ask", "what skills do I need", code=_IMPORT_PROBE)
+    assert result.stdout.decode().splitlines()[-1] == "STATUS 0 HEAVY none"
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["ask", "skills"], "ask"),
+        (["--knowledge", "ask", "kb", "check"], "kb"),  # an option's value is not the command
+        (["--log-level", "debug", "--env-file", "x.env", "tips", "list"], "tips"),
+        (["--help"], None),
+        (["--version"], None),
+        ([], None),
+        (["--log-level"], None),  # a bad global option: the full parser reports it
+    ],
+)
+def test_the_command_is_found_after_any_global_options(
+    argv: list[str], command: str | None
+) -> None:
+    assert command_named(argv) == command
+
+
+def test_help_lists_every_command(run_cli: RunCli) -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for name, _, help_line in COMMANDS:
+        assert name in result.stdout.decode()
+        assert help_line in " ".join(result.stdout.decode().split())

@@ -18,19 +18,19 @@ from bot.core.services import build_services
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``ask`` to the command line."""
-    parser = subparsers.add_parser(
-        "ask",
-        help="answer one question, or many as JSON lines",
-        description="Answer QUESTION and exit (status 0). With QUESTION '-', read questions "
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``ask``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = (
+        "Answer QUESTION and exit (status 0). With QUESTION '-', read questions "
         "from standard input, one per line, and answer each in order. With --json, write one "
         "JSON object per line with the keys question, section (null when the bot declines), "
         "entry, score, band (answer, closest, decline, or the command's kind such as help), "
         "title and answer (plain text); batch records add line, and warning when a line was "
-        "not valid UTF-8.",
-        epilog="Examples: mlcareer ask what skills do I need; "
-        "mlcareer ask --json - < questions.txt > answers.jsonl",
+        "not valid UTF-8."
+    )
+    parser.epilog = (
+        "Examples: mlcareer ask what skills do I need; "
+        "mlcareer ask --json - < questions.txt > answers.jsonl"
     )
     parser.add_argument(
         "question", nargs="+", metavar="QUESTION", help="the question, or '-' to read stdin"

@@ -12,13 +12,11 @@ from bot.core.services import build_services
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``chat`` to the command line."""
-    parser = subparsers.add_parser(
-        "chat",
-        help="talk to the bot in this terminal",
-        description="Talk to the bot in this terminal. Type a topic or a question; "
-        "/quit (or Ctrl-D) leaves. Needs no token and no network.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``chat``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = (
+        "Talk to the bot in this terminal. Type a topic or a question; "
+        "/quit (or Ctrl-D) leaves. Needs no token and no network."
     )
     parser.set_defaults(func=run)
 

@@ -9,14 +9,12 @@ from bot.errors import SettingsError
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``discord invite`` to the command line."""
-    parser = subparsers.add_parser(
-        "discord",
-        help="Discord helpers (invite link)",
-        description="Discord helpers. 'invite' prints the OAuth2 link a server owner opens to "
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``discord invite``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = (
+        "Discord helpers. 'invite' prints the OAuth2 link a server owner opens to "
         "add the bot, with the bot and applications.commands scopes and only the permissions "
-        "the bot uses.",
+        "the bot uses."
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     invite = actions.add_parser(

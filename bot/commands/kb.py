@@ -11,13 +11,9 @@ from bot.knowledge.loader import load_knowledge
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``kb check`` to the command line."""
-    parser = subparsers.add_parser(
-        "kb",
-        help="work with the knowledge base",
-        description="Work with the knowledge base (the YAML files in knowledge/).",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kb check``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = "Work with the knowledge base (the YAML files in knowledge/)."
     actions = parser.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     check = actions.add_parser(
         "check",

@@ -28,14 +28,12 @@ PLATFORMS = ("slack", "discord")
 RunnerFactory = Callable[[Settings, Router, list[str], Metrics], list[PlatformRunner]]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``run`` to the command line."""
-    parser = subparsers.add_parser(
-        "run",
-        help="serve the bot on Slack and/or Discord",
-        description="Serve the bot on every platform whose settings are present, or only on "
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``run``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = (
+        "Serve the bot on every platform whose settings are present, or only on "
         "the one named. Slack uses Socket Mode when SLACK_APP_TOKEN is set, or HTTP with "
-        "--http. Stop with Ctrl-C.",
+        "--http. Stop with Ctrl-C."
     )
     parser.add_argument("platform", nargs="?", choices=PLATFORMS, help="serve only this one")
     parser.add_argument(

@@ -10,13 +10,9 @@ from bot.adapters.slack.manifest import app_name, manifest_yaml, request_url
 from bot.settings import Settings
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``slack manifest`` to the command line."""
-    parser = subparsers.add_parser(
-        "slack",
-        help="Slack helpers (print the app manifest)",
-        description="Helpers for installing the bot in a Slack workspace.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``slack manifest``; its name and help line are in ``bot.cli.COMMANDS``."""
+    parser.description = "Helpers for installing the bot in a Slack workspace."
     actions = parser.add_subparsers(dest="slack_command", metavar="ACTION", required=True)
     show = actions.add_parser(
         "manifest",

@@ -28,13 +28,12 @@ from bot.tips.stores import open_store
 from bot.tips.zones import load_zone
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``tips list`` and ``tips send-due`` to the command line."""
-    parser = subparsers.add_parser(
-        "tips",
-        help="daily tips: list subscriptions, post the tips that are due",
-        description="Daily tips from the command line. Channels subscribe with "
-        "'/mlcareer tips on' in Slack or Discord; the subscriptions live in DATABASE_URL.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The options of ``tips list`` and ``tips send-due``; the name and help line of
+    ``tips`` are in ``bot.cli.COMMANDS``."""
+    parser.description = (
+        "Daily tips from the command line. Channels subscribe with "
+        "'/mlcareer tips on' in Slack or Discord; the subscriptions live in DATABASE_URL."
     )
     actions = parser.add_subparsers(dest="tips_command", metavar="ACTION", required=True)
     listing = actions.add_parser(
