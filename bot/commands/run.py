@@ -10,6 +10,7 @@ import logging
 import signal
 from collections.abc import Callable
 
+from bot.commands.state import prepare_state
 from bot.core.ports import PlatformRunner
 from bot.core.router import Router
 from bot.core.services import build_services
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "(Discord) in the environment or .env (see .env.example); "
             "for the terminal, use 'mlcareer chat'"
         )
+    prepare_state(settings, args.env_file)
     try:
         asyncio.run(serve_until_stopped(settings, platforms))
     except KeyboardInterrupt:
