@@ -50,9 +50,21 @@ find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 wheel=$(ls "$wheels"/mlcareer-*.whl)
 
 "$python" -m venv --without-pip "$prefix"
-pip_into_prefix() {
-    "$python" -m pip --python "$prefix/bin/python" install --quiet --disable-pip-version-check "$@"
-}
+if "$python" -m pip --python "$prefix/bin/python" --version >/dev/null 2>&1; then
+    pip_into_prefix() {
+        "$python" -m pip --python "$prefix/bin/python" install --quiet \
+            --disable-pip-version-check "$@"
+    }
+    temporary_pip=
+else
+    # pip older than 22.3 (Ubuntu 22.04's) cannot aim at another environment: give PREFIX a
+    # pip of its own for the install, and take it out again afterwards.
+    "$prefix/bin/python" -m ensurepip --default-pip >/dev/null
+    pip_into_prefix() {
+        "$prefix/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
+    }
+    temporary_pip=yes
+fi
 if [ -n "${REUSE_SITE_PACKAGES:-}" ]; then
     site=$("$prefix/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')
     echo "$REUSE_SITE_PACKAGES" | tr ':' '\n' > "$site/_mlcareer_reused_dependencies.pth"
@@ -60,6 +72,11 @@ if [ -n "${REUSE_SITE_PACKAGES:-}" ]; then
 else
     pip_into_prefix "$wheel"                             # the dependencies, as pinned by pip
     pip_into_prefix --no-deps --force-reinstall "$wheel" # and this build, even at the same version
+fi
+
+if [ -n "$temporary_pip" ]; then
+    "$prefix/bin/python" -m pip uninstall --quiet --yes pip setuptools >/dev/null 2>&1 || true
+    rm -f "$prefix"/bin/pip "$prefix"/bin/pip3*
 fi
 
 # The container's HEALTHCHECK command (standard library only: the slim image has no curl).
