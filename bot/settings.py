@@ -29,13 +29,17 @@ DATABASE_FILE = "mlcareer.db"
 def bundled_knowledge_dir() -> Path:
     """The knowledge folder shipped with the package, found through ``importlib.resources``.
 
-    That works the same in a wheel, a pipx install and an editable install. A broken install
-    (the package data missing) gives a path that doesn't exist, which the loader reports as
-    missing rather than a traceback here.
+    That works the same in a wheel, a pipx install and an editable install. Run from a source
+    checkout that was never installed, it is the checkout's knowledge/. A broken install (the
+    package data missing) gives a path that doesn't exist, which the loader reports as missing
+    rather than a traceback here.
     """
     try:
         folder = importlib.resources.files(BUNDLED_KNOWLEDGE)
     except ModuleNotFoundError:
+        checkout = PACKAGE_ROOT.parent
+        if (checkout / "pyproject.toml").is_file():
+            return checkout / "knowledge"
         return PACKAGE_ROOT / "bundled_knowledge"
     # Installed packages are plain folders; a zipped install has no folder the loader can read.
     return folder if isinstance(folder, Path) else PACKAGE_ROOT / "bundled_knowledge"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -293,3 +296,21 @@ def test_mlcareer_data_dir_moves_the_database_and_database_url_wins(
 )
 def test_the_platform_data_folder(platform: str, environ: dict[str, str], expected: str) -> None:
     assert default_data_dir(environ, platform) == Path(expected)
+
+
+def test_an_uninstalled_checkout_reads_its_own_knowledge_folder(tmp_path: Path) -> None:
+    """Without the package installed (no site-packages: -S), knowledge/ beside bot/ is used."""
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "pyproject.toml", tmp_path)
+    code = "import bot.settings as s; print(s.DEFAULT_KNOWLEDGE_DIR)"
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "knowledge")
