@@ -25,6 +25,14 @@ class KnowledgeError(MlcareerError):
         super().__init__(summary + ":\n" + "\n".join(self.problems))
 
 
+class KnowledgeMissingError(SettingsError):
+    """The knowledge folder (or file) does not exist: a setting or an argument points nowhere.
+
+    Not a ``KnowledgeError``: there is nothing to validate, so the CLI says "missing" and exits 2
+    (a wrong setting), not 1 (an invalid knowledge base).
+    """
+
+
 class PlatformError(MlcareerError):
     """A chat platform refused or failed a call (network, auth, rate limit that would not clear)."""
 

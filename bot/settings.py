@@ -8,7 +8,9 @@ a log line or a traceback never shows them.
 
 from __future__ import annotations
 
+import importlib.resources
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -17,7 +19,61 @@ from typing import Any
 from bot.errors import SettingsError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_KNOWLEDGE_DIR = PACKAGE_ROOT.parent / "knowledge"
+# The shipped knowledge: knowledge/ at the top of the repo, installed as this package (setup.py).
+BUNDLED_KNOWLEDGE = "bot.bundled_knowledge"
+APP_NAME = "mlcareer"
+# The default database's file name inside the data folder.
+DATABASE_FILE = "mlcareer.db"
+
+
+def bundled_knowledge_dir() -> Path:
+    """The knowledge folder shipped with the package, found through ``importlib.resources``.
+
+    That works the same in a wheel, a pipx install and an editable install. Run from a source
+    checkout that was never installed, it is the checkout's knowledge/. A broken install (the
+    package data missing) gives a path that doesn't exist, which the loader reports as missing
+    rather than a traceback here.
+    """
+    try:
+        folder = importlib.resources.files(BUNDLED_KNOWLEDGE)
+    except ModuleNotFoundError:
+        checkout = PACKAGE_ROOT.parent
+        if (checkout / "pyproject.toml").is_file():
+            return checkout / "knowledge"
+        return PACKAGE_ROOT / "bundled_knowledge"
+    # Installed packages are plain folders; a zipped install has no folder the loader can read.
+    return folder if isinstance(folder, Path) else PACKAGE_ROOT / "bundled_knowledge"
+
+
+DEFAULT_KNOWLEDGE_DIR = bundled_knowledge_dir()
+
+
+def default_data_dir(environ: Mapping[str, str], platform: str = sys.platform) -> Path:
+    """The platform's per-user data folder for mlcareer, where the default database lives.
+
+    Linux and other Unixes: ``$XDG_DATA_HOME/mlcareer``, else ``~/.local/share/mlcareer`` (the
+    XDG base directory rules: a relative XDG_DATA_HOME is ignored); macOS:
+    ``~/Library/Application Support/mlcareer``; Windows: ``%LOCALAPPDATA%\\mlcareer``. The
+    environment is passed in, so tests (and ``Settings.load``) decide what is read.
+    """
+
+    def absolute(var: str) -> Path | None:
+        value = environ.get(var, "").strip()
+        return Path(value) if value and Path(value).is_absolute() else None
+
+    home = absolute("HOME") or absolute("USERPROFILE") or Path.home()
+    if platform == "win32":
+        base = absolute("LOCALAPPDATA") or home / "AppData" / "Local"
+    elif platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = absolute("XDG_DATA_HOME") or home / ".local" / "share"
+    return base / APP_NAME
+
+
+def sqlite_url(path: Path) -> str:
+    """The ``DATABASE_URL`` of a SQLite file (four slashes for an absolute path)."""
+    return f"sqlite:///{path}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +103,7 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_LOG_LEVEL": ("log_level", "str"),
     "MLCAREER_MAX_INPUT_CHARS": ("max_input_chars", "int"),
     "MLCAREER_ADMINS": ("admins", "list"),
+    "MLCAREER_DATA_DIR": ("data_dir", "path"),
     "DATABASE_URL": ("database_url", "str"),
     "MLCAREER_TIPS_GRACE_HOURS": ("tips_grace_hours", "float"),
     "MLCAREER_OPS_HOST": ("ops_host", "str"),
@@ -76,6 +133,10 @@ class Settings:
     log_level: str = "INFO"
     max_input_chars: int = 2000
     admins: tuple[str, ...] = ()
+    # ``load`` always sets the data folder (MLCAREER_DATA_DIR, else the platform's user data
+    # folder) and, unless DATABASE_URL is set, puts the database in it. The plain defaults here
+    # are what a Settings built directly (in tests) gets: no data folder, ./mlcareer.db.
+    data_dir: Path | None = None
     database_url: str = "sqlite:///mlcareer.db"
     tips_grace_hours: float = 6.0
     ops_host: str = "127.0.0.1"
@@ -101,9 +162,10 @@ class Settings:
     ) -> Settings:
         """Build settings from ``.env``, then the environment, then ``overrides`` (highest)."""
         values: dict[str, str] = {}
+        env = os.environ if environ is None else environ
         if dotenv is not None and dotenv.is_file():
             values.update(read_dotenv(dotenv))
-        values.update(os.environ if environ is None else environ)
+        values.update(env)
         parsed: dict[str, Any] = {}
         for var, (name, kind) in ENV_VARS.items():
             # An empty value ("KEY=" uncommented from .env.example) means the default; an
@@ -115,6 +177,9 @@ class Settings:
         if unknown:
             raise SettingsError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         parsed.update(overrides)
+        data_dir = Path(parsed.get("data_dir") or default_data_dir(env)).absolute()
+        parsed["data_dir"] = data_dir
+        parsed.setdefault("database_url", sqlite_url(data_dir / DATABASE_FILE))
         settings = cls(**parsed)
         settings.validate()
         return settings

@@ -28,6 +28,17 @@ _SETTING_PREFIXES = ("MLCAREER_", "SLACK_", "DISCORD_", "DATABASE_URL", "PYTHONI
 RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 
 
+@pytest.fixture(autouse=True)
+def user_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point the default data folder (where the default database goes) into this test's
+    temporary folder, for in-process and subprocess runs alike, so no test touches the
+    developer's ~/.local/share/mlcareer. It is only named here, not created."""
+    monkeypatch.delenv("MLCAREER_DATA_DIR", raising=False)
+    folder = tmp_path / "xdg-data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder / "mlcareer"
+
+
 @pytest.fixture(scope="session")
 def knowledge() -> KnowledgeBase:
     return load_knowledge(DEFAULT_KNOWLEDGE_DIR)

@@ -5,12 +5,22 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.errors import SettingsError
-from bot.settings import DEFAULT_KNOWLEDGE_DIR, ENV_VARS, Secret, Settings, read_dotenv
+from bot.settings import (
+    DEFAULT_KNOWLEDGE_DIR,
+    ENV_VARS,
+    Secret,
+    Settings,
+    default_data_dir,
+    read_dotenv,
+)
 
 FAKE_BOT_TOKEN = "xoxb-test-token"
 FAKE_APP_TOKEN = "xapp-test-token"
@@ -23,9 +33,15 @@ def write_env(tmp_path: Path, text: str) -> Path:
     return path
 
 
+def loaded_defaults(environ: dict[str, str]) -> Settings:
+    """What ``Settings.load`` gives with nothing set: ``Settings()`` plus the data folder."""
+    data_dir = default_data_dir(environ)
+    return Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'mlcareer.db'}")
+
+
 def test_defaults_need_no_environment_and_no_file(tmp_path: Path) -> None:
     settings = Settings.load(environ={}, dotenv=tmp_path / "absent.env")
-    assert settings == Settings()
+    assert settings == loaded_defaults({})
     assert settings.knowledge_dir == DEFAULT_KNOWLEDGE_DIR
     assert settings.max_input_chars == 2000
     assert settings.slack_bot_token is None
@@ -236,7 +252,68 @@ def test_env_example_documents_exactly_the_settings_that_exist() -> None:
 def test_an_empty_value_means_the_default() -> None:
     """An uncommented "MLCAREER_KNOWLEDGE_DIR=" is not the current folder; "SLACK_PORT=" is fine."""
     empty = dict.fromkeys(ENV_VARS, "") | {"MLCAREER_LOG_LEVEL": "  "}
-    assert Settings.load(environ=empty, dotenv=None) == Settings()
+    assert Settings.load(environ=empty, dotenv=None) == loaded_defaults(empty)
+
+
+def test_the_database_lives_in_the_xdg_data_folder_by_default(tmp_path: Path) -> None:
+    environ = {"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    settings = Settings.load(environ=environ, dotenv=None)
+    assert settings.data_dir == tmp_path / "xdg" / "mlcareer"
+    assert settings.database_url == f"sqlite:///{tmp_path}/xdg/mlcareer/mlcareer.db"
+    assert settings.database_url.startswith("sqlite:////")  # absolute: four slashes
+    assert not (tmp_path / "xdg").exists()  # loading settings creates nothing
+
+
+def test_mlcareer_data_dir_moves_the_database_and_database_url_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    moved = Settings.load(environ={"MLCAREER_DATA_DIR": "state"}, dotenv=None)
+    assert moved.data_dir == tmp_path / "state"  # a relative folder is made absolute
+    assert moved.database_url == f"sqlite:///{tmp_path}/state/mlcareer.db"
+    both = {"MLCAREER_DATA_DIR": "/srv/state", "DATABASE_URL": "sqlite:////var/tips.db"}
+    chosen = Settings.load(environ=both, dotenv=None)
+    assert chosen.database_url == "sqlite:////var/tips.db"
+    assert chosen.data_dir == Path("/srv/state")
+
+
+@pytest.mark.parametrize(
+    ("platform", "environ", "expected"),
+    [
+        ("linux", {"HOME": "/home/ada"}, "/home/ada/.local/share/mlcareer"),
+        ("linux", {"HOME": "/home/ada", "XDG_DATA_HOME": "/xdg"}, "/xdg/mlcareer"),
+        # The XDG rules: a relative XDG_DATA_HOME is invalid and ignored.
+        ("linux", {"HOME": "/home/ada", "XDG_DATA_HOME": "rel"}, "/home/ada/.local/share/mlcareer"),
+        ("freebsd14", {"HOME": "/home/ada"}, "/home/ada/.local/share/mlcareer"),
+        ("darwin", {"HOME": "/Users/ada"}, "/Users/ada/Library/Application Support/mlcareer"),
+        (
+            "win32",
+            {"HOME": "/u/ada", "LOCALAPPDATA": "/u/ada/AppData/Local"},
+            "/u/ada/AppData/Local/mlcareer",
+        ),
+        ("win32", {"HOME": "/u/ada"}, "/u/ada/AppData/Local/mlcareer"),
+    ],
+)
+def test_the_platform_data_folder(platform: str, environ: dict[str, str], expected: str) -> None:
+    assert default_data_dir(environ, platform) == Path(expected)
+
+
+def test_an_uninstalled_checkout_reads_its_own_knowledge_folder(tmp_path: Path) -> None:
+    """Without the package installed (no site-packages: -S), knowledge/ beside bot/ is used."""
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "bot", tmp_path / "bot", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "pyproject.toml", tmp_path)
+    code = "import bot.settings as s; print(s.DEFAULT_KNOWLEDGE_DIR)"
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "knowledge")
 
 
 def test_the_ops_endpoint_and_slack_host_settings() -> None:

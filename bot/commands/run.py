@@ -11,6 +11,7 @@ import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from bot.commands.state import prepare_state
 from bot.core.metrics import Metrics
 from bot.core.ports import PlatformRunner, Readiness
 from bot.core.router import Router
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "(Discord) in the environment or .env (see .env.example); "
             "for the terminal, use 'mlcareer chat'"
         )
+    prepare_state(settings, args.env_file)
     try:
         asyncio.run(serve_until_stopped(settings, platforms))
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from bot.commands.run import configured_platforms
+from bot.commands.state import database_file, prepare_state
 from bot.core.ports import ChannelSender
 from bot.errors import SettingsError
 from bot.knowledge.loader import load_knowledge
@@ -75,7 +76,17 @@ def parse_moment(text: str) -> datetime:
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    """Print every channel's subscription as a table, or how to start one."""
+    """Print every channel's subscription as a table, or how to start one.
+
+    Read-only: with no database yet, it says so and creates nothing.
+    """
+    file = database_file(settings.database_url)
+    if file is not None and not file.exists():
+        print(
+            f"No channel has daily tips yet (there is no database at {file} yet). "
+            "Turn them on in a channel with /mlcareer tips on."
+        )
+        return 0
     subscriptions = asyncio.run(list_subscriptions(settings.database_url))
     if not subscriptions:
         print("No channel has daily tips yet. Turn them on in a channel with /mlcareer tips on.")
@@ -129,6 +140,7 @@ def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
             "(see .env.example)"
         )
     knowledge = load_knowledge(settings.knowledge_dir)
+    prepare_state(settings, args.env_file)
     report = asyncio.run(send_due_with_platform_senders(settings, knowledge, args.at))
     print(report_text(report))
     return 1 if report.failed else 0

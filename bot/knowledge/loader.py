@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, KnowledgeMissingError
 from bot.knowledge import nodes
 from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
 from bot.knowledge.references import missing_section_problems, reference_problems
@@ -66,6 +66,8 @@ def knowledge_files(path: Path) -> list[Path]:
 def load_knowledge(path: Path) -> KnowledgeBase:
     """Load and validate the knowledge base; raise ``KnowledgeError`` listing every problem.
 
+    A ``path`` that doesn't exist raises ``KnowledgeMissingError`` instead (nothing to validate).
+
     ``path`` is the knowledge folder, or one file in it: then that file is checked against
     the rest of its folder (so its related ids resolve) and only its own problems are reported.
     """
@@ -78,7 +80,11 @@ def load_knowledge(path: Path) -> KnowledgeBase:
             )
         only, folder = path, path.parent
     elif not path.is_dir():
-        raise KnowledgeError([f"{path}: no such file or folder; pass the knowledge folder"])
+        raise KnowledgeMissingError(
+            f"the knowledge folder {path} is missing (no such file or folder); point "
+            "--knowledge or MLCAREER_KNOWLEDGE_DIR at a folder of knowledge YAML files, or "
+            "unset both to use the bundled knowledge"
+        )
     files = knowledge_files(folder)
     if not files:
         raise KnowledgeError([f"{folder}: no .yaml files found; the knowledge folder is empty"])

@@ -78,12 +78,26 @@ def test_kb_check_counts_several_problems(run_cli: RunCli, kb_fixtures: Path) ->
     assert all(line.startswith(f"{folder}/entries.yaml:") for line in lines[:-1])
 
 
-def test_kb_check_missing_path_exits_1_without_traceback(run_cli: RunCli, tmp_path: Path) -> None:
+def test_kb_check_missing_path_says_missing_and_exits_2(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("kb", "check", str(tmp_path / "nowhere"))
-    assert result.returncode == 1
+    assert result.returncode == 2
     err = result.stderr.decode()
-    assert "no such file or folder" in err
+    assert err.startswith(f"mlcareer: the knowledge folder {tmp_path / 'nowhere'} is missing")
+    assert "invalid" not in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [["kb", "check"], ["ask", "skills"], ["chat"]])
+def test_a_missing_knowledge_setting_says_missing_and_exits_2(
+    run_cli: RunCli, tmp_path: Path, argv: list[str]
+) -> None:
+    nowhere = str(tmp_path / "nowhere")
+    result = run_cli(*argv, extra_env={"MLCAREER_KNOWLEDGE_DIR": nowhere})
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert f"the knowledge folder {nowhere} is missing" in err
+    assert "MLCAREER_KNOWLEDGE_DIR" in err
+    assert "invalid" not in err
 
 
 def test_kb_check_uses_the_knowledge_option_and_environment(

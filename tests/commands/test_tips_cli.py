@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -215,15 +216,43 @@ async def test_send_due_posts_once_on_every_configured_platform_through_their_se
         await discord.close()
 
 
-def test_the_default_database_is_created_in_the_working_folder_in_wal_mode(
-    clean_env: Path, capsys: pytest.CaptureFixture[str]
+def test_tips_list_without_a_database_creates_nothing(
+    clean_env: Path, user_data_folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without DATABASE_URL, the first command that needs it creates ./mlcareer.db (WAL)."""
-    assert Settings().database_url == "sqlite:///mlcareer.db"
+    """Read-only: no database yet is said plainly, and neither a file nor a folder appears."""
     assert main(["--env-file", "/dev/null", "tips", "list"]) == 0
-    assert (clean_env / "mlcareer.db").is_file()
-    conn = sqlite3.connect(clean_env / "mlcareer.db")
+    out = capsys.readouterr().out
+    assert f"there is no database at {user_data_folder / 'mlcareer.db'} yet" in out
+    assert not user_data_folder.parent.exists()
+    assert list(clean_env.iterdir()) == []
+
+
+def test_send_due_creates_the_default_database_in_the_data_folder_and_logs_where(
+    clean_env: Path,
+    user_data_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without DATABASE_URL, send-due creates <data folder>/mlcareer.db (WAL, owner-only
+    folder) and logs the database and .env paths, never their contents."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")  # nothing is due: no call
+    env_file = clean_env / ".env"
+    env_file.write_text("MLCAREER_TIPS_GRACE_HOURS=2\n", encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="bot.commands.state")
+    assert main(["tips", "send-due", "--at", "2024-06-03T09:00"]) == 0
+    assert "No tips due" in capsys.readouterr().out
+    database = user_data_folder / "mlcareer.db"
+    assert database.is_file()
+    assert user_data_folder.stat().st_mode & 0o777 == 0o700
+    conn = sqlite3.connect(database)
     try:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         conn.close()
+    assert f"database: {database} (in the data folder, MLCAREER_DATA_DIR)" in caplog.messages
+    assert f"settings: the environment and {env_file}" in caplog.messages
+    assert "GRACE" not in caplog.text
+    assert BOT_TOKEN not in caplog.text
+    assert not (clean_env / "mlcareer.db").exists()  # no longer in the working folder

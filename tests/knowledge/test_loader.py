@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import KnowledgeError
+from bot.errors import KnowledgeError, KnowledgeMissingError
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.knowledge.sections import SECTION_IDS
@@ -104,10 +104,14 @@ def test_reference_to_an_entry_with_its_own_problem_is_not_called_dangling(
     assert not any("does not exist" in problem for problem in problems), problems
 
 
-def test_missing_path_and_non_yaml_file_are_reported(kb_fixtures: Path, tmp_path: Path) -> None:
-    assert problems_of(tmp_path / "nowhere") == [
-        f"{tmp_path / 'nowhere'}: no such file or folder; pass the knowledge folder"
-    ]
+def test_missing_path_is_missing_not_invalid(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeMissingError, match="is missing") as caught:
+        load_knowledge(tmp_path / "nowhere")
+    assert not isinstance(caught.value, KnowledgeError)
+    assert str(tmp_path / "nowhere") in str(caught.value)
+
+
+def test_non_yaml_file_and_empty_folder_are_reported(kb_fixtures: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("entries: []\n", encoding="utf-8")
     assert problems_of(notes)[0].startswith(f"{notes}:1: not a knowledge file")
