@@ -16,7 +16,7 @@ from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = ("dev_questions.yaml", "dev_real_questions.yaml")
+SETS = ("dev_questions.yaml", "dev_real_questions.yaml", "holdout_questions.yaml")
 
 
 def main() -> None:
@@ -29,14 +29,18 @@ def main() -> None:
         report = evaluate(matcher, questions)
         print(
             f"{name:26} acc={report.accuracy:.3f} decline P={report.decline_precision:.3f} "
-            f"R={report.decline_recall:.3f} F1={report.decline_f1:.3f} comb={report.combined:.3f}"
+            f"R={report.decline_recall:.3f} F1={report.decline_f1:.3f} comb={report.combined:.3f} "
+            f"wrong-answers={report.wrong_answers:.3f}"
         )
         if args.misses:
             for o in report.outcomes:
                 if not o.correct:
                     got = o.section or "DECLINE"
                     want = ",".join(o.expect) or "DECLINE"
-                    print(f"   {o.id} got={got:16} want={want:30} {o.score:5.1f} {o.text[:70]}")
+                    print(
+                        f"   {o.id} got={got:16} want={want:30} {o.band.value:8} {o.score:5.1f} "
+                        f"{o.entry} {o.text[:60]}"
+                    )
 
 
 if __name__ == "__main__":

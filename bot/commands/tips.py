@@ -124,7 +124,7 @@ def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
             "SLACK_BOT_TOKEN (Slack) or DISCORD_TOKEN (Discord) in the environment or .env "
             "(see .env.example)"
         )
-    knowledge = load_knowledge(settings.knowledge_dir)
+    knowledge = load_knowledge(settings.knowledge_dir, settings.extra_knowledge)
     report = asyncio.run(send_due_with_platform_senders(settings, knowledge, args.at))
     print(report_text(report))
     return 1 if report.failed else 0

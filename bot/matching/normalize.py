@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 # Contractions and chat-speak expanded before stop words are dropped, so "what's" and "wut"
-# both become "what". Keys are whole tokens (apostrophes already straightened).
+# both become "what". Keys are whole tokens (apostrophes already straightened). Generic English
+# only: domain abbreviations (mle, k8s, stats) are the knowledge's vocabulary synonyms.
 CHAT_WORDS: dict[str, str] = {
     "u": "you",
     "ya": "you",
@@ -48,20 +49,6 @@ CHAT_WORDS: dict[str, str] = {
     "tho": "though",
     "yrs": "years",
     "yr": "year",
-    "govt": "government",
-    "gov": "government",
-    "uni": "university",
-    "undergrad": "undergraduate",
-    "grads": "graduates",
-    "eng": "engineer",
-    "engg": "engineer",
-    "mgr": "manager",
-    "mgmt": "management",
-    "prod": "production",
-    "stats": "statistics",
-    "maths": "math",
-    "mathematics": "math",
-    "k8s": "kubernetes",
 }
 
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
