@@ -291,29 +291,23 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
             f"{file}:{lines['id']}: {label}: id must be lowercase words joined by '-', "
             "optionally 'group/name'"
         )
-    elif (
-        kind is EntryKind.ANSWER
-        and entry_id
-        and section
-        and entry_id != section
-        and not entry_id.startswith(section + "/")
-    ):
-        problems.append(
-            f"{file}:{lines['id']}: {label}: id must be '{section}' or start with '{section}/'"
-        )
     title = nodes.text(file, values, lines, "title", label, problems)
     answer = _paragraphs(nodes.text(file, values, lines, "answer", label, problems))
     source = nodes.text(file, values, lines, "source", label, problems)
     answers_with = nodes.text(file, values, lines, "answers_with", label, problems)
     gap = _paragraphs(nodes.text(file, values, lines, "gap", label, problems))
     lists: dict[str, tuple[str, ...]] = {}
+    clean: set[str] = set()  # list fields read without a problem of their own
     for name in _LIST_FIELDS:
         if name in values:
+            before = len(problems)
             items = nodes.strings(file, values[name], f"{label}: '{name}'", problems)
             if items is not None:
                 lists[name] = tuple(item for item, _ in items)
+            if len(problems) == before:
+                clean.add(name)
     examples = lists.get("examples")
-    if examples is not None and len(examples) < MIN_EXAMPLES:
+    if "examples" in clean and examples is not None and len(examples) < MIN_EXAMPLES:
         problems.append(
             f"{file}:{lines['examples']}: {label}: 'examples' has {len(examples)}; write at "
             f"least {MIN_EXAMPLES} questions the way people ask them"
@@ -341,6 +335,9 @@ def _load_entry(file: Path, node: yaml.Node, found: _Collected) -> None:
     )
     found.entries.append(entry)
     found.layer_of.setdefault(entry.id, found.layer)
+    # An answer entry's id must be its section or start with it: checked once sections are known.
+    if kind is EntryKind.ANSWER:
+        found.refs.append(Ref(entry, "id", lines["id"]))
     for name in ("related", "nearest", "answers_with", "section"):
         if name in lines and getattr(entry, name):
             found.refs.append(Ref(entry, name, lines[name]))

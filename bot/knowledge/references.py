@@ -20,7 +20,8 @@ _Item = TypeVar("_Item", Entry, Tip, Section)
 class Ref:
     """A field of an entry or tip that names other ids, and the line it is on.
 
-    ``field`` is ``related``, ``nearest`` or ``answers_with`` (entry ids) or ``section``.
+    ``field`` is ``related``, ``nearest`` or ``answers_with`` (entry ids), ``section``, or
+    ``id`` (an answer entry's id must be its section or start with it).
     """
 
     item: Entry | Tip
@@ -56,6 +57,15 @@ def reference_problems(
                 )
             continue
         assert isinstance(item, Entry)
+        if ref.field == "id":
+            section = item.section
+            if (
+                section in by_section
+                and item.id != section
+                and not item.id.startswith(section + "/")
+            ):
+                problems.append(f"{where}: id must be '{section}' or start with '{section}/'")
+            continue
         targets = (item.answers_with,) if ref.field == "answers_with" else getattr(item, ref.field)
         for target in targets:
             if target == item.id:

@@ -175,7 +175,19 @@ class Normalizer:
         return self.terms_from_stems(self.stems(text))
 
     def terms_from_stems(self, stems: list[str]) -> tuple[str, ...]:
-        """Apply synonyms to already-stemmed tokens and drop stop words."""
+        """Apply synonyms to already-stemmed tokens and drop stop words.
+
+        One-word variants are folded first, so an abbreviation can complete a longer variant
+        ("ml eng": "eng" -> "engineer", then "ml engineer" -> "mle").
+        """
+        singles: list[str] = []
+        for token in stems:
+            replacement = self._phrases.get((token,))
+            if replacement is None:
+                singles.append(token)
+            else:
+                singles.extend(replacement)
+        stems = singles
         out: list[str] = []
         i = 0
         while i < len(stems):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.knowledge.sections import SECTION_IDS
+from tests.shipped import SECTION_IDS
 
 RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 
@@ -31,7 +31,7 @@ def test_ask_prints_a_readable_answer_and_exits_0(run_cli: RunCli) -> None:
     out = result.stdout.decode()
     assert result.returncode == 0
     assert out.startswith("Skills an ML engineer needs\n====")
-    assert "Source: Article section: Skills" in out
+    assert "Source: Section: Skills" in out
     assert result.stderr == b""
 
 
