@@ -52,6 +52,8 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
         f"{len(knowledge.entries)} entries in {len(knowledge.sections)} sections, "
         f"{len(knowledge.tips)} tips"
     )
+    if settings.extra_knowledge:
+        counts += " (with " + ", ".join(str(extra) for extra in settings.extra_knowledge) + ")"
     if path.is_file():  # the counts are the folder's: say so, rather than credit the file
         print(f"{path}: OK (checked with the rest of {path.parent}: {counts})")
     else:
