@@ -33,8 +33,11 @@ from bot.knowledge.model import Entry, EntryKind, KnowledgeBase
 from bot.matching.normalize import Normalizer, raw_tokens, stem
 from bot.matching.typos import TypoFixer
 
-# BM25's usual parameters. K1 = 1.2 and B = 0.75 (the textbook values) measured as well as any
-# neighbour on the dev sets; B matters little here because examples are all about as short.
+# BM25's textbook parameters. Measured on the migrated v1 knowledge (acc/decline F1 on dev,
+# dev real, holdout): K1 0.9 or 1.5 change nothing but the wrong-answer share by +-0.01; K1 2.0
+# gains dev real accuracy (0.909) but loses holdout F1 (0.763 -> 0.712). B 0.5 loses holdout
+# F1 (0.716) and B 0.3 more (0.707); B 0.9 gains a little (dev F1 0.966, holdout 0.855/0.771),
+# too little to leave the textbook value before the v2 knowledge is measured.
 K1 = 1.2
 B = 0.75
 # Share of the entry-level BM25 (all of an entry's examples joined into one document) blended
@@ -61,9 +64,12 @@ class Thresholds:
     or above ``closest`` the best entry is offered (as a partial or as the closest topic);
     below ``closest`` the bot declines."""
 
-    # Measured on the migrated v1 knowledge: closest 10 keeps holdout accuracy at 0.845 (12
-    # drops it to 0.800, 6 gains nothing); confident 40 holds wrong confident answers to 0.09
-    # on dev real and 0.12 on holdout (30: 0.08/0.14; 20: 0.16/0.29).
+    # Measured on the migrated v1 knowledge (benchmarks/evaluate.py --sweep): closest 10 keeps
+    # holdout accuracy at 0.845 (15 drops it to 0.745, 5 trades holdout F1 0.763 for 0.752).
+    # confident only moves replies between the answer and closest bands: at 40 the share of
+    # wrong full answers is 0.028/0.087/0.116 on dev/dev real/holdout with 36/23/43 of them;
+    # 50 gives 0.000/0.050/0.095 with 27/20/21 but turns plain questions ("what job titles
+    # should I look for", 46.6) into closest topics; 60: 0.000/0.059/0.000 with only 19/17/13.
     confident: float = 40.0
     closest: float = 10.0
 
