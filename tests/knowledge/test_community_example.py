@@ -3,12 +3,16 @@ shipped knowledge: its section shows everywhere sections show, and its questions
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.discord.commands import command_definition
+from bot.adapters.slack import blocks
 from bot.core.reply import ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router
@@ -18,6 +22,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
+RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "community-knowledge"
 
 
@@ -66,3 +71,24 @@ def test_its_examples_are_added_to_shipped_entries(layered: KnowledgeBase) -> No
     shipped = load_knowledge(DEFAULT_KNOWLEDGE_DIR)
     added = set(layered.by_id["skills"].examples) - set(shipped.by_id["skills"].examples)
     assert added == {"what do we need to know for the bootcamp's ML track"}
+
+
+async def test_the_interviews_section_shows_in_about_tips_and_slack(
+    router: Router, layered: KnowledgeBase
+) -> None:
+    about = await router.handle(Request(text="about"))
+    assert "Interviews" in about.plain_text()
+    tip = await router.handle(Request(text="tip interviews"))
+    assert tip.kind is ReplyKind.TIP
+    assert tip.source == "Section: Interviews"
+    topics = await router.handle(Request(text="topics"))
+    buttons = json.dumps(blocks.render(topics).blocks)
+    assert '"value": "interviews"' in buttons
+
+
+def test_kb_check_names_the_extra_layer(run_cli: RunCli) -> None:
+    result = run_cli("--extra-knowledge", str(EXAMPLE), "kb", "check")
+    assert result.returncode == 0, result.stderr.decode()
+    assert f"(with {EXAMPLE})" in result.stdout.decode()
+    env = run_cli("kb", "check", extra_env={"MLCAREER_EXTRA_KNOWLEDGE": str(EXAMPLE)})
+    assert "12 sections" in env.stdout.decode()
