@@ -452,7 +452,12 @@ def _with_partial_defaults(entries: list[Entry]) -> list[Entry]:
 def _missing_section_problems(
     folder: Path, sections: Sequence[Section], entries: Sequence[Entry]
 ) -> list[str]:
-    """No sections at all, or a section without an answer entry answering it as a whole."""
+    """No sections at all, or a shown section without an answer entry answering it as a whole.
+
+    A section that is listed or has a Discord subcommand is opened by its id (``topics``,
+    ``/mlcareer skills``), so it needs an entry with that id; a meta section such as ``about``
+    (neither) does not.
+    """
     if not sections:
         return [f"{folder}:1: no sections declared; add a 'sections:' list (sections.yaml)"]
     ids = {entry.id for entry in entries if entry.kind is EntryKind.ANSWER}
@@ -460,7 +465,7 @@ def _missing_section_problems(
         f"{section.file}:{section.line}: section '{section.id}' has no entry with id "
         f"'{section.id}'; add one that answers the whole section"
         for section in sections
-        if section.id not in ids
+        if section.id not in ids and (section.listed or section.subcommand)
     ]
 
 

@@ -269,3 +269,16 @@ def test_the_extra_knowledge_setting_takes_several_folders(tmp_path: Path) -> No
     settings = Settings.load(environ={"MLCAREER_EXTRA_KNOWLEDGE": value}, dotenv=None)
     assert settings.extra_knowledge == (Path("/a/one"), Path("/b/two"))
     assert Settings.load(environ={}, dotenv=None).extra_knowledge == ()
+
+
+def test_a_meta_section_needs_no_main_entry(tmp_path: Path) -> None:
+    meta = (
+        "version: 2\nsections:\n  - {id: about, name: About, order: 110, source: s, "
+        "listed: false, subcommand: false}\nentries:\n  - id: about/who-wrote-it\n"
+        "    section: about\n    title: T\n    answer: A\n    examples: [a b, c d, e f]\n"
+        "    source: s\n"
+    )
+    base = folder(tmp_path, "shipped", sections=SECTIONS, entries=ENTRIES, about=meta)
+    knowledge = load_knowledge(base)
+    assert [s.id for s in knowledge.listed_sections] == ["salary", "skills"]
+    assert knowledge.by_id["about/who-wrote-it"].section == "about"
