@@ -158,11 +158,14 @@ class Matcher:
         documents: list[tuple[str, ...]] = []
         self._owner: list[int] = []
         joined: list[tuple[str, ...]] = []
+        typed: set[str] = set()  # every token the entries use, for typo repair
         for i, entry in enumerate(self._entries):
             texts = (entry.title, *entry.aliases, *entry.examples)
             all_terms: list[str] = []
             for text in texts:
-                terms = self.normalizer.terms(text)
+                tokens = raw_tokens(text)  # tokenised once: it is most of the build time
+                typed.update(tokens)
+                terms = self.normalizer.terms_from_stems([stem(t) for t in tokens])
                 if terms:
                     documents.append(terms)
                     self._owner.append(i)
@@ -170,7 +173,7 @@ class Matcher:
             joined.append(tuple(all_terms))
         self._documents = _Bm25(documents)
         self._joined = _Bm25(joined)
-        self._typos = TypoFixer(*self._typo_words())
+        self._typos = TypoFixer(*self._typo_words(typed))
         answers = knowledge.answers
         self._answers = answers
         self._topic_names = sorted(knowledge.by_alias)
@@ -178,16 +181,15 @@ class Matcher:
         # once: autocomplete runs on every keystroke).
         self._labels = [f"{e.title} {' '.join(e.aliases)} {e.id}".lower() for e in answers]
 
-    def _typo_words(self) -> tuple[set[str], set[str]]:
+    def _typo_words(self, typed: set[str]) -> tuple[set[str], set[str]]:
         """(every word the knowledge base uses, as typed and stemmed; the words a typo may be
-        repaired into: titles, aliases, examples and synonyms). One pass over the texts."""
+        repaired into: those of titles, aliases, examples and synonyms). ``typed`` holds the
+        entries' tokens already."""
         vocab = self.knowledge.vocabulary
         naming = [*vocab.synonyms]
         for variants in vocab.synonyms.values():
             naming.extend(variants)
-        for entry in self._entries:
-            naming.extend((entry.title, *entry.aliases, *entry.examples))
-        strong = {token for text in naming for token in raw_tokens(text)}
+        strong = typed | {token for text in naming for token in raw_tokens(text)}
         known = set(self._documents.postings) | strong | {stem(token) for token in strong}
         return known, strong
 
