@@ -13,8 +13,9 @@ How a question is scored:
    no example ever uses weighs the most an idf can, so a question made mostly of words the
    knowledge base has never seen scores low, however well its one familiar word matches.
 4. Answer, partial and decline entries are ranked together, ties broken by section order then
-   id, so the same question always gets the same answer; the best entry's kind and score then
-   give the band (``Band``): answer, partial, closest or decline.
+   id, so the same question always gets the same answer; a decline entry within
+   ``DECLINE_MARGIN`` points of the best wins (if it reaches the closest threshold). The best
+   entry's kind and score then give the band (``Band``): answer, partial, closest or decline.
 
 Python holds no domain words: what is in or out of scope lives in the knowledge's examples.
 """
@@ -47,6 +48,14 @@ B = 0.75
 # 1.000/0.929, dev real from 0.848/0.786 to 0.879/0.786, holdout from 0.782/0.787 to
 # 0.845/0.763, and halves the wrong confident answers on holdout (0.19 -> 0.12 at 40).
 ENTRY_BLEND = 0.5
+# A decline entry scoring within this many points of the best answer or partial entry wins:
+# answering a question the bot must decline (a wrong answer dressed as a right one) costs more
+# than declining one it could have answered. Measured on the migrated v1 knowledge (acc/decline
+# F1): 5 against the rule off takes dev from 1.000/0.929 to 1.000/0.966, dev real from
+# 0.879/0.786 to 0.879/0.867 and holdout from 0.845/0.763 to 0.818/0.846; 0 (ties only) gives
+# holdout 0.827/0.772, 3 gives 0.827/0.812, and 8 gives 0.809/0.880 but costs dev real
+# accuracy (0.848) and dev decline precision (0.933).
+DECLINE_MARGIN = 5.0
 
 
 class Band(StrEnum):
@@ -155,6 +164,7 @@ class Matcher:
         rank = {section.id: i for i, section in enumerate(knowledge.sections)}
         # Ties go to section order, then id: fixed forever.
         self._tiebreak = [(rank.get(e.section, len(rank)), e.id) for e in self._entries]
+        self._declines = [e.kind is EntryKind.DECLINE for e in self._entries]
         documents: list[tuple[str, ...]] = []
         self._owner: list[int] = []
         joined: list[tuple[str, ...]] = []
@@ -226,7 +236,28 @@ class Matcher:
                 if blended > scores.get(i, 0.0):
                     scores[i] = blended
         matches = self._top(scores, limit)
+        if matches and matches[0].entry.kind is not EntryKind.DECLINE:
+            decline = self._best_decline(scores)
+            if (
+                decline is not None
+                and decline.score >= self.thresholds.closest
+                and decline.score >= matches[0].score - DECLINE_MARGIN
+            ):
+                rest = tuple(m for m in matches if m.entry.id != decline.entry.id)
+                matches = (decline, *rest)[:limit]
         return MatchResult(question, terms, matches, self._band(matches))
+
+    def _best_decline(self, scores: dict[int, float]) -> Match | None:
+        """The best-scoring decline entry (score as shown, then the fixed tie-break)."""
+        ranked = [
+            (-round(min(100.0, raw), 1), self._tiebreak[i], i)
+            for i, raw in scores.items()
+            if self._declines[i]
+        ]
+        if not ranked:
+            return None
+        negative, _, index = min(ranked)
+        return Match(self._entries[index], -negative)
 
     def _band(self, matches: tuple[Match, ...]) -> Band:
         if not matches or matches[0].score < self.thresholds.closest:
