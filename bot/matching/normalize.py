@@ -1,8 +1,8 @@
 """Turn chat text into comparable terms: case, accents, punctuation, contractions, chat-speak,
 stop words, plural and tense endings, and synonyms all folded away.
 
-The same function prepares knowledge-base keywords and user questions, so both sides of a
-comparison always go through identical steps.
+The same function prepares the knowledge base's example questions and user questions, so both
+sides of a comparison always go through identical steps.
 """
 
 from __future__ import annotations
