@@ -4,7 +4,7 @@ Per set: accuracy, decline precision/recall/F1, comb = (acc + F1) / 2, and the s
 band-``answer`` replies (full, confident answers) that are wrong.
 
 Usage: python benchmarks/evaluate.py [--misses] [--knowledge DIR] [--extra-knowledge DIR ...]
-       [--thresholds CLOSEST,CONFIDENT] [--sweep]
+       [--thresholds CLOSEST,CONFIDENT[,DECLINE_MARGIN]] [--sweep]
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 SETS = ("dev_questions.yaml", "dev_real_questions.yaml", "holdout_questions.yaml")
 SWEEP_CLOSEST = (5.0, 10.0, 15.0, 20.0, 25.0, 30.0)
 SWEEP_CONFIDENT = (30.0, 40.0, 50.0, 60.0)
+SWEEP_MARGIN = (0.0, 5.0, 10.0)
 
 
 def thresholds(text: str) -> Thresholds:
-    closest, confident = (float(part) for part in text.split(","))
-    return Thresholds(confident=confident, closest=closest)
+    """CLOSEST,CONFIDENT[,DECLINE_MARGIN]."""
+    values = [float(part) for part in text.split(",")]
+    margin = values[2] if len(values) > 2 else Thresholds().decline_margin
+    return Thresholds(confident=values[1], closest=values[0], decline_margin=margin)
 
 
 def line(name: str, report: Report) -> str:
@@ -42,15 +45,17 @@ def line(name: str, report: Report) -> str:
 
 
 def sweep(knowledge: KnowledgeBase, sets: dict[str, list[dict[str, Any]]]) -> None:
-    """acc/F1/wrong-answers per set for each (closest, confident) pair."""
-    print("closest confident  " + "  ".join(f"{name.split('.')[0]:>22}" for name in sets))
-    for closest, confident in itertools.product(SWEEP_CLOSEST, SWEEP_CONFIDENT):
-        matcher = Matcher(knowledge, Thresholds(confident=confident, closest=closest))
+    """acc/F1/wrong-answers per set for each (closest, confident, decline margin)."""
+    print("closest confident margin  " + "  ".join(f"{n.split('.')[0]:>22}" for n in sets))
+    grid = itertools.product(SWEEP_CLOSEST, SWEEP_CONFIDENT, SWEEP_MARGIN)
+    for closest, confident, margin in grid:
+        matcher = Matcher(knowledge, Thresholds(confident, closest, margin))
         cells = []
         for questions in sets.values():
             r = evaluate(matcher, questions)
             cells.append(f"{r.accuracy:.3f}/{r.decline_f1:.3f}/{r.wrong_answers:.3f}")
-        print(f"{closest:7.1f} {confident:9.1f}  " + "  ".join(f"{c:>22}" for c in cells))
+        row = f"{closest:7.1f} {confident:9.1f} {margin:6.1f}  "
+        print(row + "  ".join(f"{c:>22}" for c in cells))
 
 
 def main() -> None:
@@ -58,7 +63,7 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="list every wrong outcome")
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--extra-knowledge", type=Path, action="append", default=[])
-    parser.add_argument("--thresholds", type=thresholds, default=Thresholds(), metavar="C,A")
+    parser.add_argument("--thresholds", type=thresholds, default=Thresholds(), metavar="C,A[,M]")
     parser.add_argument("--sweep", action="store_true", help="acc/F1/wrong over a grid")
     args = parser.parse_args()
     knowledge = load_knowledge(args.knowledge, tuple(args.extra_knowledge))

@@ -8,7 +8,6 @@ import pytest
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.matching import matcher as matching
 from bot.matching.matcher import Band, Matcher, Thresholds
 
 KNOWLEDGE = """version: 2
@@ -40,17 +39,13 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 QUESTION = "how often water tomato seedlings price"
 
 
-def test_a_decline_close_behind_the_best_answer_wins(
-    small: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(matching, "DECLINE_MARGIN", 0.0)
-    plain = Matcher(small).match(QUESTION)
+def test_a_decline_close_behind_the_best_answer_wins(small: KnowledgeBase) -> None:
+    plain = Matcher(small, Thresholds(decline_margin=0.0)).match(QUESTION)
     scores = {m.entry.id: m.score for m in plain.matches}
     gap = scores["gardening"] - scores["decline/tomato-prices"]
     assert gap > 0  # without a margin the answer leads
     assert plain.band is not Band.DECLINE
-    monkeypatch.setattr(matching, "DECLINE_MARGIN", gap + 1)
-    result = Matcher(small).match(QUESTION)
+    result = Matcher(small, Thresholds(decline_margin=gap + 1)).match(QUESTION)
     assert result.band is Band.DECLINE
     assert result.best is not None
     assert result.best.entry.id == "decline/tomato-prices"
