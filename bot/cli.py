@@ -65,6 +65,14 @@ def _add_global_options(parser: argparse.ArgumentParser) -> None:
         help="knowledge folder (default: MLCAREER_KNOWLEDGE_DIR or the bundled knowledge/)",
     )
     parser.add_argument(
+        "--extra-knowledge",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="an extra knowledge folder layered on the shipped one (repeatable; default: "
+        "MLCAREER_EXTRA_KNOWLEDGE)",
+    )
+    parser.add_argument(
         "--env-file",
         type=Path,
         metavar="PATH",
@@ -103,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides: dict[str, Any] = {}
         if args.knowledge is not None:
             overrides["knowledge_dir"] = args.knowledge
+        if args.extra_knowledge:
+            overrides["extra_knowledge"] = tuple(args.extra_knowledge)
         if args.log_level:
             overrides["log_level"] = args.log_level
         env_file: Path | None = args.env_file

@@ -97,9 +97,10 @@ class Secret:
 
 
 # Environment variable -> (field name, kind); an empty value leaves the default.
-# Kinds: str, optstr, int, float, secret, bool, path, list.
+# Kinds: str, optstr, int, float, secret, bool, path, paths (os.pathsep-separated), list.
 ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_KNOWLEDGE_DIR": ("knowledge_dir", "path"),
+    "MLCAREER_EXTRA_KNOWLEDGE": ("extra_knowledge", "paths"),
     "MLCAREER_LOG_LEVEL": ("log_level", "str"),
     "MLCAREER_MAX_INPUT_CHARS": ("max_input_chars", "int"),
     "MLCAREER_ADMINS": ("admins", "list"),
@@ -130,6 +131,8 @@ class Settings:
     """Every setting the bot has. ``.env.example`` documents each one."""
 
     knowledge_dir: Path = DEFAULT_KNOWLEDGE_DIR
+    # Community knowledge folders layered on top of knowledge_dir, in order.
+    extra_knowledge: tuple[Path, ...] = ()
     log_level: str = "INFO"
     max_input_chars: int = 2000
     admins: tuple[str, ...] = ()
@@ -215,6 +218,10 @@ def _convert(var: str, raw: str, kind: str) -> Any:
         return Secret(text) if text else None
     if kind == "path":
         return Path(text).expanduser()
+    if kind == "paths":
+        return tuple(
+            Path(part.strip()).expanduser() for part in text.split(os.pathsep) if part.strip()
+        )
     if kind == "list":
         return tuple(part.strip() for part in text.replace(";", ",").split(",") if part.strip())
     if kind == "bool":

@@ -11,7 +11,7 @@ from typing import BinaryIO, TextIO
 
 from bot.console.render import render
 from bot.console.streams import tolerate_bad_text
-from bot.core.reply import Reply
+from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router
 from bot.core.services import build_services
@@ -24,9 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Answer QUESTION and exit (status 0). With QUESTION '-', read questions "
         "from standard input, one per line, and answer each in order. With --json, write one "
         "JSON object per line with the keys question, section (null when the bot declines), "
-        "entry, score, band (answer, closest, decline, or the command's kind such as help), "
-        "title and answer (plain text); batch records add line, and warning when a line was "
-        "not valid UTF-8."
+        "entry, score, band (answer: a full, confident answer; partial: what the knowledge "
+        "doesn't say, then the nearest answer; closest; decline; or the command's kind such as "
+        "help), partial (true for a partial answer), title and answer (plain text); batch "
+        "records add line, and warning when a line was not valid UTF-8."
     )
     parser.epilog = (
         "Examples: mlcareer ask what skills do I need; "
@@ -81,6 +82,7 @@ def as_json(reply: Reply, question: str) -> dict[str, object]:
         "entry": reply.entry_id,
         "score": reply.score,
         "band": reply.kind.value,
+        "partial": reply.kind is ReplyKind.PARTIAL,
         "title": reply.title,
         "answer": reply.plain_text(),
     }

@@ -139,7 +139,7 @@ def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
             "SLACK_BOT_TOKEN (Slack) or DISCORD_TOKEN (Discord) in the environment or .env "
             "(see .env.example)"
         )
-    knowledge = load_knowledge(settings.knowledge_dir)
+    knowledge = load_knowledge(settings.knowledge_dir, settings.extra_knowledge)
     prepare_state(settings, args.env_file)
     report = asyncio.run(send_due_with_platform_senders(settings, knowledge, args.at))
     print(report_text(report))

@@ -27,7 +27,9 @@ class Context:
 
 async def show_help(ctx: Context) -> Reply:
     """How to use the bot; ``tips on|off`` is listed only where daily tips run."""
-    return replies.help_reply(ctx.notices, daily_tips=ctx.services.tips is not None)
+    return replies.help_reply(
+        ctx.services.knowledge, ctx.notices, daily_tips=ctx.services.tips is not None
+    )
 
 
 async def show_topics(ctx: Context) -> Reply:
@@ -88,13 +90,18 @@ async def suggest_topic(ctx: Context) -> Reply:
 
 
 async def answer_question(ctx: Context) -> Reply:
-    """A free-form question: confident answer, closest topic, or a polite decline."""
+    """A free-form question: a confident answer, a partial one, the closest topic, a decline
+    entry's own text, or the generic decline when nothing scores well enough."""
     knowledge = ctx.services.knowledge
     result = ctx.services.matcher.match(ctx.text)
     best = result.best
-    if best is None or result.band is Band.DECLINE:
+    if best is None or best.score < ctx.services.matcher.thresholds.closest:
         return replies.decline(knowledge, ctx.notices, best.score if best else 0.0)
-    if result.band is Band.CONFIDENT:
+    if result.band is Band.DECLINE:
+        return replies.decline_entry(best.entry, knowledge, ctx.notices, best.score)
+    if result.band is Band.PARTIAL:
+        return replies.partial(best.entry, knowledge, ctx.notices, best.score)
+    if result.band is Band.ANSWER:
         return replies.answer(best.entry, knowledge, ctx.notices, best.score)
     return replies.closest(best, result.matches[1:], knowledge, ctx.notices)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
 from bot.core.smalltalk import SmallTalk
-from bot.knowledge.model import Entry, KnowledgeBase, Tip
-from bot.knowledge.sections import SECTIONS, SECTIONS_BY_ID
+from bot.knowledge.model import Entry, EntryKind, KnowledgeBase, Tip
 from bot.matching.matcher import Match
 
 # The seed article, described rather than quoted: its full title would be a run of its own words.
@@ -27,9 +26,13 @@ def link(entry: Entry) -> TopicLink:
     return TopicLink(topic=entry.id, label=entry.title)
 
 
-def source_line(entry: Entry) -> str:
-    """Where an answer comes from: the article section and the part of it."""
-    return f"Article section: {SECTIONS_BY_ID[entry.section].name} ({entry.source})"
+def source_line(entry: Entry, knowledge: KnowledgeBase) -> str:
+    """Where an answer comes from: its section and the part of the source it retells."""
+    return f"Section: {knowledge.section_name(entry.section)} ({entry.source})"
+
+
+def _links(ids: tuple[str, ...], knowledge: KnowledgeBase) -> tuple[TopicLink, ...]:
+    return tuple(link(knowledge.by_id[ref]) for ref in ids if ref in knowledge.by_id)
 
 
 def answer(
@@ -39,17 +42,63 @@ def answer(
     score: float | None = None,
 ) -> Reply:
     """A confident answer with the entry's points, related topics and source."""
-    related = tuple(link(knowledge.by_id[ref]) for ref in entry.related if ref in knowledge.by_id)
+    related = _links(entry.related, knowledge)
     return Reply(
         kind=ReplyKind.ANSWER,
         title=entry.title,
         body=entry.answer.strip(),
         lists=(BulletList(None, entry.points),) if entry.points else (),
         related=related,
-        source=source_line(entry),
+        source=source_line(entry, knowledge),
         notices=notices,
         entry_id=entry.id,
         section=entry.section,
+        section_name=knowledge.section_name(entry.section),
+        score=score,
+    )
+
+
+def partial(
+    entry: Entry,
+    knowledge: KnowledgeBase,
+    notices: tuple[str, ...] = (),
+    score: float | None = None,
+) -> Reply:
+    """A partial answer: what the knowledge does not say (the entry's ``gap``) plainly first,
+    then the answer of the entry it ``answers_with``."""
+    target = knowledge.by_id[entry.answers_with]
+    base = answer(target, knowledge, notices, score)
+    related = _links(entry.related, knowledge) or base.related
+    return Reply(
+        kind=ReplyKind.PARTIAL,
+        title=entry.title,
+        body=f"{entry.gap}\n\nWhat I can tell you:\n\n{base.body}",
+        lists=base.lists,
+        related=related,
+        source=f"Section: {knowledge.section_name(entry.section)} ({entry.source})",
+        notices=notices,
+        entry_id=entry.id,
+        section=entry.section,
+        section_name=knowledge.section_name(entry.section),
+        score=score,
+    )
+
+
+def decline_entry(
+    entry: Entry,
+    knowledge: KnowledgeBase,
+    notices: tuple[str, ...] = (),
+    score: float | None = None,
+) -> Reply:
+    """A decline entry's own text (why not, the nearest topic, ask the channel), with its
+    ``nearest`` topics as buttons."""
+    return Reply(
+        kind=ReplyKind.DECLINE,
+        title=entry.title,
+        body=entry.answer.strip(),
+        suggestions=_links(entry.nearest, knowledge),
+        notices=notices,
+        entry_id=entry.id,
         score=score,
     )
 
@@ -62,7 +111,11 @@ def closest(
     seen = {best.entry.id}
     suggestions: list[TopicLink] = []
     for match in others:
-        if match.entry.id not in seen and len(suggestions) < 3:
+        if (
+            match.entry.kind is EntryKind.ANSWER
+            and match.entry.id not in seen
+            and len(suggestions) < 3
+        ):
             seen.add(match.entry.id)
             suggestions.append(link(match.entry))
     intro = (
@@ -80,6 +133,7 @@ def closest(
         notices=notices,
         entry_id=best.entry.id,
         section=best.entry.section,
+        section_name=base.section_name,
         score=best.score,
     )
 
@@ -126,15 +180,17 @@ def not_understood(knowledge: KnowledgeBase, notices: tuple[str, ...]) -> Reply:
 
 
 def section_links(knowledge: KnowledgeBase) -> tuple[TopicLink, ...]:
-    """One link per article section, in article order."""
+    """One link per listed section, in section order."""
     return tuple(
         link(knowledge.section_entry(section.id))
-        for section in SECTIONS
+        for section in knowledge.listed_sections
         if section.id in knowledge.by_id
     )
 
 
-def help_reply(notices: tuple[str, ...] = (), daily_tips: bool = True) -> Reply:
+def help_reply(
+    knowledge: KnowledgeBase, notices: tuple[str, ...] = (), daily_tips: bool = True
+) -> Reply:
     """How to use the bot, the same on every platform (adapters add their own prefix).
 
     ``daily_tips`` is False where ``tips on`` cannot work (the terminal): the command is left
@@ -157,15 +213,19 @@ def help_reply(notices: tuple[str, ...] = (), daily_tips: bool = True) -> Reply:
             "skills it takes, degrees, job titles, senior roles, salary and outlook. Name a "
             "topic or ask a question in your own words."
         ),
-        lists=(BulletList("Commands", commands), BulletList("Try", EXAMPLES)),
+        lists=(
+            BulletList("Commands", commands),
+            BulletList("Topics", tuple(s.name for s in knowledge.listed_sections)),
+            BulletList("Try", EXAMPLES),
+        ),
         notices=notices,
     )
 
 
 def topics_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Reply:
-    """Every topic, grouped by article section."""
+    """Every topic, grouped by listed section, in section order."""
     lists = []
-    for section in SECTIONS:
+    for section in knowledge.listed_sections:
         entries = knowledge.entries_in(section.id)
         if entries:
             lists.append(BulletList(section.name, tuple(f"{e.id}: {e.title}" for e in entries)))
@@ -188,10 +248,10 @@ def about_reply(knowledge: KnowledgeBase, notices: tuple[str, ...] = ()) -> Repl
             f"Everything I say comes from one source: {ARTICLE}. Its facts "
             "and figures are retold in my own words and each answer names the section it comes "
             "from. I don't browse the web, and when the article doesn't cover something I say "
-            f"so rather than guess. I know {len(knowledge.entries)} topics and "
+            f"so rather than guess. I know {len(knowledge.answers)} topics and "
             f"{len(knowledge.tips)} tips."
         ),
-        lists=(BulletList("Article sections", tuple(s.name for s in SECTIONS)),),
+        lists=(BulletList("Sections", tuple(s.name for s in knowledge.listed_sections)),),
         notices=notices,
     )
 
@@ -205,9 +265,8 @@ def tip_reply(
     section; one asked for with ``tip`` is an answer in a conversation, where the related topic
     is enough and a slash command would be wrong (there is none in the terminal).
     """
-    section = SECTIONS_BY_ID[tip.section]
     more = knowledge.by_id.get(tip.section)
-    source = f"Article section: {section.name}"
+    source = f"Section: {knowledge.section_name(tip.section)}"
     return Reply(
         kind=ReplyKind.TIP,
         title="Tip of the day" if daily else "A tip",

@@ -14,6 +14,7 @@ class ReplyKind(StrEnum):
     """What sort of reply this is; adapters may style kinds differently."""
 
     ANSWER = "answer"  # a confident answer to a topic or question
+    PARTIAL = "partial"  # what the knowledge doesn't say, then the nearest answer it has
     CLOSEST = "closest"  # the closest topic, flagged as such, with next-best topics
     DECLINE = "decline"  # the knowledge base does not cover it; lists what it does cover
     DID_YOU_MEAN = "did_you_mean"  # a near-miss topic name
@@ -48,7 +49,8 @@ class Reply:
 
     ``related`` are follow-up topics (rendered as buttons); ``suggestions`` are did-you-mean or
     next-best topics; ``notices`` are remarks about the request itself (for example that it was
-    shortened). ``entry_id``/``section``/``score`` say what the matcher chose, for batch output.
+    shortened). ``entry_id``/``section``/``score`` say what the matcher chose, for batch output
+    (``section_name`` is the section as users see it).
     ``public`` is a hint that the reply is meant for the whole channel rather than the asker.
     """
 
@@ -62,6 +64,7 @@ class Reply:
     notices: tuple[str, ...] = ()
     entry_id: str | None = None
     section: str | None = None
+    section_name: str | None = None
     score: float | None = None
     public: bool = False
 

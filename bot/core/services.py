@@ -35,7 +35,7 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     """Load and validate the knowledge base, build the matcher, and bundle them."""
-    knowledge = load_knowledge(settings.knowledge_dir)
+    knowledge = load_knowledge(settings.knowledge_dir, settings.extra_knowledge)
     return Services(
         knowledge=knowledge,
         matcher=Matcher(knowledge),

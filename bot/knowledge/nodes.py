@@ -134,3 +134,43 @@ def strings(
             continue
         items.append((str(item.value).strip(), item))
     return items
+
+
+def integer(
+    file: Path,
+    values: dict[str, yaml.Node],
+    lines: dict[str, int],
+    name: str,
+    label: str,
+    problems: list[str],
+) -> int | None:
+    """Field ``name`` as a whole number; None (and a problem) when it is not one."""
+    node = values.get(name)
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:int":
+        try:
+            return int(str(node.value).replace("_", ""), 0)
+        except ValueError:
+            pass
+    problems.append(f"{file}:{lines[name]}: {label}: '{name}' must be a whole number, e.g. 10")
+    return None
+
+
+def boolean(
+    file: Path,
+    values: dict[str, yaml.Node],
+    lines: dict[str, int],
+    name: str,
+    label: str,
+    problems: list[str],
+    default: bool,
+) -> bool:
+    """Field ``name`` as true/false; ``default`` when absent or (with a problem) not a boolean."""
+    node = values.get(name)
+    if node is None:
+        return default
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+        return str(node.value).lower() in {"true", "yes", "on"}
+    problems.append(f"{file}:{lines[name]}: {label}: '{name}' must be true or false")
+    return default

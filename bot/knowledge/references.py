@@ -1,44 +1,85 @@
-"""Checks that need the whole knowledge base at once: ids, related ids, aliases and sections.
+"""Checks that need the whole knowledge base at once: ids, references, aliases and sections.
 
-Each file is read on its own first; only when every entry is known can a duplicate id, a related
-id that leads nowhere or an alias claimed twice be told apart from one defined in another file.
+Each file is read on its own first; only when every layer is loaded can a duplicate id, a
+reference that leads nowhere or an alias claimed twice be told apart from one defined elsewhere.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.knowledge.model import Entry, Tip
+from bot.knowledge.model import Entry, EntryKind, Section, Tip
 from bot.knowledge.nodes import did_you_mean
-from bot.knowledge.sections import SECTION_IDS
 
-_Item = TypeVar("_Item", Entry, Tip)
+_Item = TypeVar("_Item", Entry, Tip, Section)
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A field of an entry or tip that names other ids, and the line it is on.
+
+    ``field`` is ``related``, ``nearest`` or ``answers_with`` (entry ids), ``section``, or
+    ``id`` (an answer entry's id must be its section or start with it).
+    """
+
+    item: Entry | Tip
+    field: str
+    line: int
 
 
 def reference_problems(
+    sections: Sequence[Section],
     entries: Sequence[Entry],
     tips: Sequence[Tip],
-    related_lines: Sequence[tuple[Entry, int]],
+    refs: Sequence[Ref],
     invalid_ids: Collection[str],
 ) -> list[str]:
-    """Duplicate entry and tip ids, dangling or self ``related`` ids, and shared aliases.
-
-    ``related_lines`` pairs each entry that has a ``related`` list with that list's line.
-    ``invalid_ids`` are ids of entries that had problems of their own and were left out: a
-    reference to one of them is not reported as dangling.
-    """
+    """Duplicate ids (across all layers), references to ids that do not exist, and shared
+    aliases. ``invalid_ids`` are ids of entries that had problems of their own and were left
+    out: a reference to one of them is not reported as dangling."""
     problems: list[str] = []
+    by_section = _first_of_each(sections, "section", problems)
     by_id = _first_of_each(entries, "id", problems)
     _first_of_each(tips, "tip id", problems)
-    for entry, line in related_lines:
-        for ref in entry.related:
-            if ref == entry.id:
-                problems.append(f"{entry.file}:{line}: entry '{entry.id}' lists itself")
-            elif ref not in by_id and ref not in invalid_ids:
+    for ref in refs:
+        item = ref.item
+        what = "tip" if isinstance(item, Tip) else _what(item)
+        where = f"{item.file}:{ref.line}: {what} '{item.id}'"
+        if ref.field == "section":
+            section = item.section
+            if section not in by_section:
                 problems.append(
-                    f"{entry.file}:{line}: entry '{entry.id}': related id '{ref}' does not exist"
-                    f"{did_you_mean(ref, by_id)}; fix or remove it"
+                    f"{where}: unknown section '{section}'"
+                    f"{did_you_mean(section, by_section)}; declare it in a 'sections:' list or "
+                    f"use one of {', '.join(by_section) or 'the declared sections'}"
+                )
+            continue
+        assert isinstance(item, Entry)
+        if ref.field == "id":
+            section = item.section
+            if (
+                section in by_section
+                and item.id != section
+                and not item.id.startswith(section + "/")
+            ):
+                problems.append(f"{where}: id must be '{section}' or start with '{section}/'")
+            continue
+        targets = (item.answers_with,) if ref.field == "answers_with" else getattr(item, ref.field)
+        for target in targets:
+            if target == item.id:
+                problems.append(f"{where} lists itself in '{ref.field}'")
+            elif target not in by_id:
+                if target not in invalid_ids:
+                    problems.append(
+                        f"{where}: {ref.field} id '{target}' does not exist"
+                        f"{did_you_mean(target, by_id)}; fix or remove it"
+                    )
+            elif ref.field == "answers_with" and by_id[target].kind is not EntryKind.ANSWER:
+                problems.append(
+                    f"{where}: answers_with '{target}' is a {by_id[target].kind.value} entry; "
+                    "name an answer entry"
                 )
     owners: dict[str, Entry] = {}
     for entry in entries:
@@ -53,16 +94,8 @@ def reference_problems(
     return problems
 
 
-def missing_section_problems(entries: Sequence[Entry]) -> list[str]:
-    """One problem for each article section that has no entry answering it as a whole."""
-    ids = {entry.id for entry in entries}
-    where = entries[0].file if entries else "knowledge"
-    return [
-        f"{where}:1: section '{section}' has no entry with id '{section}'; add one that answers "
-        "the whole section"
-        for section in SECTION_IDS
-        if section not in ids
-    ]
+def _what(entry: Entry) -> str:
+    return "entry" if entry.kind is EntryKind.ANSWER else f"{entry.kind.value} entry"
 
 
 def _first_of_each(items: Sequence[_Item], what: str, problems: list[str]) -> dict[str, _Item]:

@@ -3,6 +3,8 @@
 Metrics, as the project is judged: ``acc`` over answerable questions ("yes" and "partial":
 the top answer's section is in ``expect``; a decline counts as wrong), decline precision and
 recall over the bot's declines and the "no" questions, their F1, and ``comb`` = (acc + F1) / 2.
+``wrong_answers`` is the share of band-``answer`` replies (full, confident answers) that are
+wrong: the cost of a confident mistake.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Outcome:
     answerable: str
     section: str | None
     score: float
+    band: Band = Band.DECLINE
+    entry: str | None = None
 
     @property
     def correct(self) -> bool:
@@ -50,6 +54,12 @@ class Report:
     def combined(self) -> float:
         return (self.accuracy + self.decline_f1) / 2
 
+    @property
+    def wrong_answers(self) -> float:
+        """The share of band-``answer`` outcomes that are wrong (0 when there are none)."""
+        answered = [o for o in self.outcomes if o.band is Band.ANSWER]
+        return sum(not o.correct for o in answered) / len(answered) if answered else 0.0
+
 
 def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report:
     """Run every question through ``matcher`` and compute the metrics."""
@@ -57,15 +67,16 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
     for item in questions:
         result = matcher.match(str(item["text"]))
         best = result.best
-        gave_up = best is None or result.band is Band.DECLINE
         outcomes.append(
             Outcome(
                 id=str(item["id"]),
                 text=str(item["text"]),
                 expect=tuple(item.get("expect") or ()),
                 answerable=str(item["answerable"]),
-                section=None if gave_up or best is None else best.section,
+                section=result.section,
                 score=best.score if best else 0.0,
+                band=result.band,
+                entry=best.entry.id if best else None,
             )
         )
     answerable = [o for o in outcomes if o.answerable != "no"]

@@ -1,8 +1,8 @@
 """Turn chat text into comparable terms: case, accents, punctuation, contractions, chat-speak,
 stop words, plural and tense endings, and synonyms all folded away.
 
-The same function prepares knowledge-base keywords and user questions, so both sides of a
-comparison always go through identical steps.
+The same function prepares the knowledge base's example questions and user questions, so both
+sides of a comparison always go through identical steps.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 # Contractions and chat-speak expanded before stop words are dropped, so "what's" and "wut"
-# both become "what". Keys are whole tokens (apostrophes already straightened).
+# both become "what". Keys are whole tokens (apostrophes already straightened). Generic English
+# only: domain abbreviations (mle, k8s, stats) are the knowledge's vocabulary synonyms.
 CHAT_WORDS: dict[str, str] = {
     "u": "you",
     "ya": "you",
@@ -48,20 +49,6 @@ CHAT_WORDS: dict[str, str] = {
     "tho": "though",
     "yrs": "years",
     "yr": "year",
-    "govt": "government",
-    "gov": "government",
-    "uni": "university",
-    "undergrad": "undergraduate",
-    "grads": "graduates",
-    "eng": "engineer",
-    "engg": "engineer",
-    "mgr": "manager",
-    "mgmt": "management",
-    "prod": "production",
-    "stats": "statistics",
-    "maths": "math",
-    "mathematics": "math",
-    "k8s": "kubernetes",
 }
 
 _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -109,8 +96,9 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    for pattern, replacement in _CONTRACTIONS:
-        text = pattern.sub(replacement, text)
+    if "'" in text:  # every contraction has an apostrophe; most texts have none
+        for pattern, replacement in _CONTRACTIONS:
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -188,7 +176,19 @@ class Normalizer:
         return self.terms_from_stems(self.stems(text))
 
     def terms_from_stems(self, stems: list[str]) -> tuple[str, ...]:
-        """Apply synonyms to already-stemmed tokens and drop stop words."""
+        """Apply synonyms to already-stemmed tokens and drop stop words.
+
+        One-word variants are folded first, so an abbreviation can complete a longer variant
+        ("ml eng": "eng" -> "engineer", then "ml engineer" -> "mle").
+        """
+        singles: list[str] = []
+        for token in stems:
+            replacement = self._phrases.get((token,))
+            if replacement is None:
+                singles.append(token)
+            else:
+                singles.extend(replacement)
+        stems = singles
         out: list[str] = []
         i = 0
         while i < len(stems):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.knowledge.sections import SECTION_IDS
+from tests.shipped import SECTION_IDS
 
 RunCli = Callable[..., subprocess.CompletedProcess[bytes]]
 
@@ -31,7 +31,7 @@ def test_ask_prints_a_readable_answer_and_exits_0(run_cli: RunCli) -> None:
     out = result.stdout.decode()
     assert result.returncode == 0
     assert out.startswith("Skills an ML engineer needs\n====")
-    assert "Source: Article section: Skills" in out
+    assert "Source: Section: Skills" in out
     assert result.stderr == b""
 
 
@@ -127,7 +127,9 @@ BAD_LINES = [
     ("mention", b"<@U123>", "help"),
     ("at-mention", b"@mlcareer", "help"),
     ("punctuation", b"?!?...", "decline"),
-    ("long", b"what skills do I need " * 4546, "answer"),
+    # Cut at 2,000 characters mid-word ("... do I nee"): the fragment is a word no example
+    # uses, so the answer may come as the closest topic rather than a confident one.
+    ("long", b"what skills do I need " * 4546, "answer|closest"),
 ]
 
 
@@ -136,7 +138,7 @@ def test_ask_batch_handles_every_kind_of_bad_line_without_a_traceback(run_cli: R
     records = json_lines(run_cli("ask", "--json", "-", stdin=stdin))
     assert len(records) == len(BAD_LINES)
     for record, (name, _, band) in zip(records, BAD_LINES, strict=True):
-        assert record["band"] == band, name
+        assert record["band"] in band.split("|"), name
     long = records[-1]
     assert "so I read only the first 2,000" in long["answer"]
 

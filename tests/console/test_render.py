@@ -26,7 +26,7 @@ def test_answer_shows_title_body_points_related_and_source(knowledge: KnowledgeB
     related_start = text.index("\nRelated: ") + 1
     related, source = text[related_start:].split("\nSource: ")
     assert related.replace("\n  ", " ") == f"Related: {', '.join(entry.related)}"
-    assert " ".join(source.split()) == f"Article section: Skills ({entry.source})"
+    assert " ".join(source.split()) == f"Section: Skills ({entry.source})"
     assert_fits(text)
 
 
@@ -81,9 +81,10 @@ def test_did_you_mean_names_the_topic(knowledge: KnowledgeBase) -> None:
     assert text.endswith("Did you mean: salary")
 
 
-def test_help_lists_commands_and_examples() -> None:
-    text = render(replies.help_reply())
+def test_help_lists_commands_sections_and_examples(knowledge: KnowledgeBase) -> None:
+    text = render(replies.help_reply(knowledge))
     assert "Commands:\n  - <topic>: " in text
+    assert "Topics:\n  - Overview\n" in text
     assert "Try:\n  - skills\n" in text
     assert_fits(text)
 
@@ -108,7 +109,7 @@ def test_daily_tip_shows_the_tip_and_where_to_read_more(knowledge: KnowledgeBase
 def test_about_names_the_article(knowledge: KnowledgeBase) -> None:
     text = render(replies.about_reply(knowledge))
     assert text.startswith("Where my answers come from\n")
-    assert "Article sections:\n  - Overview\n" in text
+    assert "Sections:\n  - Overview\n" in text
 
 
 def test_notice_and_error_replies_render_title_and_body() -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot.errors import KnowledgeError, KnowledgeMissingError
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.sections import SECTION_IDS
+from tests.shipped import SECTION_IDS
 
 # fixture folder -> the problems it must produce, as (file, line, words the message must hold).
 BROKEN: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
@@ -50,8 +50,8 @@ BROKEN: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {
     ],
     "wrong-types": [
         ("entries.yaml", 6, ("entry 'skills'", "'title' must be text")),
-        ("entries.yaml", 9, ("entry 'skills'", "'phrasings' must be a list of text items")),
-        ("entries.yaml", 12, ("entry 'skills'", "'keywords': items must be non-empty text")),
+        ("entries.yaml", 9, ("entry 'skills'", "'examples' must be a list of text items")),
+        ("entries.yaml", 12, ("entry 'skills'", "'points': items must be non-empty text")),
         ("entries.yaml", 14, ("each tip must be a mapping of fields",)),
     ],
     "two-files": [
@@ -120,12 +120,12 @@ def test_non_yaml_file_and_empty_folder_are_reported(kb_fixtures: Path, tmp_path
 
 def test_empty_file_invalid_utf8_and_unknown_top_level_key(tmp_path: Path) -> None:
     (tmp_path / "a-empty.yaml").write_text("# nothing here\n", encoding="utf-8")
-    (tmp_path / "b-latin1.yaml").write_bytes(b"entries:\n  - title: caf\xe9\n")
-    (tmp_path / "c-key.yaml").write_text("entry: []\n", encoding="utf-8")
+    (tmp_path / "b-latin1.yaml").write_bytes(b"version: 2\nentries:\n  - title: caf\xe9\n")
+    (tmp_path / "c-key.yaml").write_text("version: 2\nentry: []\n", encoding="utf-8")
     problems = problems_of(tmp_path)
     assert problems[0].startswith(f"{tmp_path / 'a-empty.yaml'}:1: file is empty")
     assert problems[1].startswith(f"{tmp_path / 'b-latin1.yaml'}:1: not valid UTF-8")
-    assert problems[2].startswith(f"{tmp_path / 'c-key.yaml'}:1: unknown top-level key 'entry'")
+    assert problems[2].startswith(f"{tmp_path / 'c-key.yaml'}:2: unknown top-level key 'entry'")
     assert "did you mean 'entries'" in problems[2]
 
 
@@ -137,6 +137,7 @@ def test_folder_without_a_section_entry_asks_for_one(kb_fixtures: Path, tmp_path
     problems = problems_of(tmp_path)
     assert len(problems) == 1
     assert "section 'outlook' has no entry with id 'outlook'" in problems[0]
+    assert problems[0].startswith(f"{tmp_path / 'knowledge.yaml'}:")  # at the section's line
 
 
 def test_valid_fixture_loads_with_lookups_by_id_and_alias(kb_fixtures: Path) -> None:
@@ -146,11 +147,12 @@ def test_valid_fixture_loads_with_lookups_by_id_and_alias(kb_fixtures: Path) -> 
     assert knowledge.by_alias["py"].id == "skills/python"
     assert [e.id for e in knowledge.entries_in("skills")] == ["skills", "skills/python"]
     assert knowledge.vocabulary.synonyms == {"salary": ("pay",)}
-    assert knowledge.vocabulary.off_topic == ("dentist",)
+    assert [s.id for s in knowledge.sections][:3] == ["overview", "responsibilities", "skills"]
+    assert knowledge.section_name("career-path") == "Career path"
 
 
 def test_shipped_knowledge_passes_every_check(knowledge: KnowledgeBase) -> None:
-    assert {entry.section for entry in knowledge.entries} == set(SECTION_IDS)
+    assert {entry.section for entry in knowledge.answers} == {s.id for s in knowledge.sections}
     for section in SECTION_IDS:
         assert knowledge.section_entry(section).is_section_entry
 
@@ -169,14 +171,16 @@ def test_every_tip_is_short_and_named_after_its_section(knowledge: KnowledgeBase
         assert 1 <= len(re.findall(r"[.!?](?:\s|$)", tip.text)) <= 2, tip.id
 
 
-def test_bad_pattern_is_reported_at_its_own_line_after_an_empty_one(tmp_path: Path) -> None:
+def test_removed_v1_vocabulary_keys_are_each_one_problem(tmp_path: Path) -> None:
     (tmp_path / "vocabulary.yaml").write_text(
-        'vocabulary:\n  patterns:\n    employers:\n      - ""\n      - "where (do"\n',
+        "version: 2\nvocabulary:\n  patterns:\n    employers: ['where (do']\n"
+        "  anchors: [ml]\n  off_topic: [dentist]\n",
         encoding="utf-8",
     )
     problems = problems_of(tmp_path / "vocabulary.yaml")
-    assert problems[0].startswith(f"{tmp_path / 'vocabulary.yaml'}:4: patterns 'employers'")
-    assert problems[1].startswith(f"{tmp_path / 'vocabulary.yaml'}:5: pattern 'where (do'")
+    assert [p.split(": ")[0].rsplit(":", 1)[1] for p in problems] == ["3", "5", "6"]
+    assert all("removed in version 2" in p for p in problems)
+    assert "decline entries" in problems[0]
 
 
 def test_unreadable_file_or_folder_is_a_problem_not_a_crash(

@@ -26,7 +26,7 @@ def test_plain_questions_get_a_confident_answer_from_the_right_section(
     matcher: Matcher, question: str, section: str
 ) -> None:
     result = matcher.match(question)
-    assert result.band is Band.CONFIDENT
+    assert result.band is Band.ANSWER
     assert result.best is not None
     assert result.best.section == section
 

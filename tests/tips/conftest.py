@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.ports import ChannelSender
-from bot.knowledge.model import Entry, KnowledgeBase, Tip, Vocabulary
+from bot.knowledge.model import Entry, KnowledgeBase, Section, Tip, Vocabulary
 from bot.tips.commands import TipsService
 from bot.tips.models import ChannelKey, Days, Subscription
 from bot.tips.ports import TipsStore
@@ -41,8 +41,7 @@ def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
             title=f"{section.title()} in short",
             answer=f"What the article says about {section}.",
             source="a test paragraph",
-            phrasings=(f"tell me about {section}",),
-            keywords=(section,),
+            examples=(f"tell me about {section}",),
         )
         for section in SECTIONS
     )
@@ -54,7 +53,11 @@ def small_knowledge(tip_count: int = 7) -> KnowledgeBase:
         )
         for n in range(tip_count)
     )
-    return KnowledgeBase(entries=entries, tips=tips, vocabulary=Vocabulary())
+    sections = tuple(
+        Section(id=section, name=section.title(), order=10 * n, source="a test paragraph")
+        for n, section in enumerate(SECTIONS)
+    )
+    return KnowledgeBase(entries=entries, tips=tips, vocabulary=Vocabulary(), sections=sections)
 
 
 async def subscribe(

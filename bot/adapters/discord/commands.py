@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.sections import SECTIONS
 
 COMMAND_NAME = "mlcareer"
 
@@ -40,7 +39,7 @@ COMMAND_TOTAL_LIMIT = 4000  # names, descriptions and choice names/values of the
 
 # The words each plain subcommand sends to the router (the router's text form).
 FIXED_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
-    ("topics", "Everything I can answer, by article section"),
+    ("topics", "Everything I can answer, by section"),
     ("about", "Where my answers come from"),
     ("help", "How to use mlcareer"),
 )
@@ -58,9 +57,9 @@ QUESTION_MAX_LENGTH = 1000
 def command_definition(knowledge: KnowledgeBase) -> dict[str, Any]:
     """The ``/mlcareer`` chat-input command as Discord's bulk-overwrite endpoint expects it."""
     options: list[dict[str, Any]] = []
-    for section in SECTIONS:
+    for section in knowledge.sections:
         entry = knowledge.by_id.get(section.id)
-        if entry is None:
+        if entry is None or not section.subcommand:
             continue
         options.append(subcommand(section.id, fit_description(f"{section.name}: {entry.title}")))
     options.append(
@@ -81,7 +80,7 @@ def command_definition(knowledge: KnowledgeBase) -> dict[str, Any]:
     )
     section_choices = [
         {"name": section.name, "value": section.id}
-        for section in SECTIONS
+        for section in knowledge.listed_sections
         if section.id in knowledge.by_id
     ]
     options.append(

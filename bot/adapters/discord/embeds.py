@@ -17,7 +17,6 @@ from typing import Any
 import discord
 
 from bot.core.reply import Reply, ReplyKind, TopicLink
-from bot.knowledge.sections import SECTIONS_BY_ID
 
 # Discord's documented limits for messages, embeds and buttons.
 CONTENT_LIMIT = 2000  # message text (the share line)
@@ -43,6 +42,7 @@ BULLET = "\u2022"
 
 COLOURS: dict[ReplyKind, int] = {
     ReplyKind.ANSWER: 0x5865F2,
+    ReplyKind.PARTIAL: 0xFEE75C,
     ReplyKind.CLOSEST: 0xFEE75C,
     ReplyKind.DECLINE: 0x99AAB5,
     ReplyKind.DID_YOU_MEAN: 0xFEE75C,
@@ -119,8 +119,8 @@ def shorten(text: str, limit: int, pointer: str = "") -> str:
 def shortened_pointer(reply: Reply) -> str:
     """Where the full text of a shortened reply can be read."""
     if reply.entry_id:
-        section = SECTIONS_BY_ID.get(reply.section or "")
-        where = f" (article section: {section.name})" if section else ""
+        name = reply.section_name
+        where = f" (section: {escape(name)})" if name else ""
         return (
             f"Shortened to fit Discord. The full topic is \u201c{escape(reply.entry_id)}\u201d"
             f"{where}: `/mlcareer ask question:{reply.entry_id}` shows it on its own."

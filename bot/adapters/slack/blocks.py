@@ -161,7 +161,7 @@ def _pack_lines(lines: list[str], limit: int) -> list[str]:
 
 
 def _shortened_note(reply: Reply) -> str:
-    if reply.entry_id and reply.kind in {ReplyKind.ANSWER, ReplyKind.CLOSEST}:
+    if reply.entry_id and reply.kind in {ReplyKind.ANSWER, ReplyKind.PARTIAL, ReplyKind.CLOSEST}:
         where = f"ask `/mlcareer {escape(reply.entry_id)}` for the whole topic"
     else:
         where = "ask about a narrower topic (`/mlcareer topics` lists them)"

@@ -22,6 +22,7 @@ REMEMBER_ENTRIES = 5000
 SHAREABLE = frozenset(
     {
         ReplyKind.ANSWER,
+        ReplyKind.PARTIAL,
         ReplyKind.CLOSEST,
         ReplyKind.TIP,
         ReplyKind.TOPICS,

@@ -25,11 +25,11 @@ from bot.adapters.discord.handlers import DEFER_AFTER
 from bot.adapters.discord.runner import DiscordRunner
 from bot.core.router import Router
 from bot.core.services import build_services
-from bot.knowledge.sections import SECTION_IDS
 from bot.settings import Secret, Settings
 from tests.adapters.discord import events
 from tests.adapters.discord import fake_discord as fake
 from tests.adapters.discord.fake_discord import FakeDiscord, Received
+from tests.shipped import SECTION_IDS
 
 _ESCAPED = re.compile(r"\\([*`_~|>\[\]()#\-\\<:])")
 PLAIN_SUBCOMMANDS = {*SECTION_IDS, *(name for name, _ in FIXED_SUBCOMMANDS)}

@@ -12,8 +12,8 @@ from bot.adapters.discord.commands import (
     same_commands,
 )
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.sections import SECTION_IDS
 from tests.adapters.discord import discord_rules as rules
+from tests.shipped import SECTION_IDS
 
 
 def names(options: list[dict[str, Any]]) -> list[str]:
@@ -114,7 +114,12 @@ def test_section_subcommands_follow_the_knowledge_base(knowledge: KnowledgeBase)
         for entry in knowledge.entries
         if entry.id != "salary"
     )
-    trimmed = KnowledgeBase(entries=entries, tips=knowledge.tips, vocabulary=knowledge.vocabulary)
+    trimmed = KnowledgeBase(
+        entries=entries,
+        tips=knowledge.tips,
+        vocabulary=knowledge.vocabulary,
+        sections=knowledge.sections,
+    )
     definition = command_definition(trimmed)
     subcommands = {option["name"]: option for option in definition["options"]}
     assert "salary" not in subcommands
@@ -130,7 +135,10 @@ def test_a_very_long_entry_title_still_gives_a_valid_description(knowledge: Know
         for entry in knowledge.entries
     )
     long_titles = KnowledgeBase(
-        entries=entries, tips=knowledge.tips, vocabulary=knowledge.vocabulary
+        entries=entries,
+        tips=knowledge.tips,
+        vocabulary=knowledge.vocabulary,
+        sections=knowledge.sections,
     )
     definition = command_definition(long_titles)
     skills = next(option for option in definition["options"] if option["name"] == "skills")

@@ -14,11 +14,11 @@ from bot.core.request import Request
 from bot.core.router import ROUTES, Route, Router
 from bot.core.services import Services
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.sections import SECTION_IDS
 from bot.matching.matcher import Matcher
 from tests.adapters.discord import events
 from tests.adapters.discord import fake_discord as fake
 from tests.adapters.discord.harness import DiscordHarness, command_payload, plain_text
+from tests.shipped import SECTION_IDS
 
 EPHEMERAL = 64
 
@@ -58,7 +58,7 @@ async def test_each_subcommand_answers_with_an_ephemeral_embed(
     buttons = [b for row in data["components"] for b in row["components"]]
     assert buttons[-1]["custom_id"] == "mlcareer:share"
     if subcommand in SECTION_IDS:
-        assert embed["footer"]["text"].startswith("Article section:")
+        assert embed["footer"]["text"].startswith("Section:")
 
 
 async def test_ask_answers_the_question(harness: DiscordHarness) -> None:

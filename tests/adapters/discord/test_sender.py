@@ -19,7 +19,7 @@ TIP = Reply(
     "Tip of the day",
     "Learn SQL @everyone",
     related=(TopicLink("skills", "Skills"),),
-    source="Article section: Skills",
+    source="Section: Skills",
     public=True,
 )
 
@@ -78,7 +78,7 @@ async def test_the_runners_sender_posts_while_it_serves(harness: DiscordHarness)
     assert harness.runner.sender.platform == "discord"
     await harness.runner.sender.post(fake.CHANNEL_ID, TIP)
     (sent,) = harness.fake.where("message")
-    assert sent.body["embeds"][0]["footer"]["text"] == "Article section: Skills"
+    assert sent.body["embeds"][0]["footer"]["text"] == "Section: Skills"
 
 
 async def test_posting_after_the_client_closed_is_a_platform_error(api: FakeDiscord) -> None:

@@ -14,9 +14,9 @@ from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
 from bot.core.request import Request
 from bot.core.router import Router
 from bot.knowledge.model import KnowledgeBase
-from bot.knowledge.sections import SECTION_IDS
 from tests.adapters.slack import payloads
 from tests.adapters.slack.block_kit import problems
+from tests.shipped import SECTION_IDS
 
 GOLDEN = Reply(
     kind=ReplyKind.ANSWER,
@@ -24,7 +24,7 @@ GOLDEN = Reply(
     body="Know <Python> & SQL.\nWrapped line.\n\nSecond paragraph.",
     lists=(BulletList("Core", ("Python", "SQL & NoSQL")), BulletList(None, ("Git",))),
     related=(TopicLink("salary", "Salary"), TopicLink("skills/communication", "Communication")),
-    source="Article section: Skills (list of six)",
+    source="Section: Skills (list of six)",
     notices=("Your message was 3,000 characters long, so I read only the first 2,000.",),
     entry_id="skills",
     section="skills",
@@ -124,7 +124,7 @@ def test_a_very_long_answer_stays_within_slacks_limits_and_points_to_the_topic()
         lists=tuple(BulletList(f"List {n}", ("item & more " * 30,) * 40) for n in range(20)),
         related=tuple(TopicLink(f"topic-{n}", f"Topic {n} " * 20) for n in range(40)),
         suggestions=tuple(TopicLink(f"s-{n}", f"S {n}") for n in range(3)),
-        source="Article section: Skills",
+        source="Section: Skills",
         entry_id="skills",
     )
     message = render(reply, share_value="v")
@@ -198,7 +198,7 @@ def test_an_answer_cut_at_any_point_still_fits_in_50_blocks(length: int, extras:
         related=links,
         suggestions=links,
         notices=("n",) * 12 if extras else (),
-        source="Article section: Skills" if extras else None,
+        source="Section: Skills" if extras else None,
         entry_id="skills",
     )
     message = render(reply, share_value="v" if extras else None, shared_by="U1" if extras else None)

@@ -16,6 +16,7 @@ from tests.adapters.slack import payloads
 from tests.adapters.slack.conftest import RecordingTips
 from tests.adapters.slack.fake_slack import Sent
 from tests.adapters.slack.harness import SlackHarness, eventually
+from tests.shipped import SHIPPED
 
 
 def buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -50,7 +51,7 @@ async def test_slash_command_is_answered_in_the_ack_as_an_ephemeral_block_kit_me
     assert any(b["type"] == "section" for b in payload["blocks"])
     assert topic_buttons(payload), "related topics should be buttons"
     contexts = json.dumps([b for b in payload["blocks"] if b["type"] == "context"])
-    assert "Article section" in contexts
+    assert "Section: " in contexts
     assert buttons(payload)[-1]["text"]["text"] == "Share in channel"
     assert payload["text"].startswith(header["text"]["text"])  # plain-text fallback
     assert slack.fake.calls_to("chat.postMessage") == []  # nothing else was posted
@@ -58,7 +59,7 @@ async def test_slash_command_is_answered_in_the_ack_as_an_ephemeral_block_kit_me
 
 async def test_empty_command_shows_help(slack: SlackHarness) -> None:
     [text] = await slack.command("")
-    assert text.startswith(help_reply().title)
+    assert text.startswith(help_reply(SHIPPED).title)
 
 
 async def test_related_topic_button_answers_that_topic_just_for_the_clicker(

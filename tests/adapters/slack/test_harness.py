@@ -7,6 +7,7 @@ import pytest
 from bot.core.replies import help_reply
 from bot.core.request import Request
 from tests.adapters.slack.harness import SlackHarness
+from tests.shipped import SHIPPED
 
 
 @pytest.mark.parametrize("socket_mode", [False, True], ids=["http", "socket-mode"])
@@ -21,4 +22,4 @@ async def test_command_mention_and_dm_each_return_the_texts_of_the_answers(
         [by_dm] = await slack.dm("help")
     assert by_command.startswith(salary)
     assert by_mention.startswith(salary)
-    assert by_dm.startswith(help_reply().title)
+    assert by_dm.startswith(help_reply(SHIPPED).title)
