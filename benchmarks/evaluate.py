@@ -1,16 +1,20 @@
-"""Print the matcher's quality on the labelled question sets in tests/data/.
+"""Print the matcher's quality on every labelled question set in tests/data/.
 
-Per set: accuracy, decline precision/recall/F1, comb = (acc + F1) / 2, and the share of
-band-``answer`` replies (full, confident answers) that are wrong.
+Per set (dev, dev-real, holdout, corpus-train, corpus-heldout; see tests/data/README.md and
+tests/data/corpus/README.md): accuracy, decline precision/recall/F1, comb = (acc + F1) / 2,
+and the share of band-``answer`` replies (full, confident answers) that are wrong; then, for
+each kind of question that must be declined, how many were. The corpus-heldout figures are
+the ones to quote: those questions never feed the knowledge's examples.
 
-Usage: python benchmarks/evaluate.py [--misses] [--knowledge DIR] [--extra-knowledge DIR ...]
-       [--thresholds CLOSEST,CONFIDENT[,DECLINE_MARGIN]] [--sweep]
+Usage: python benchmarks/evaluate.py [--misses [SET ...]] [--sweep] [--write-golden]
+       [--knowledge DIR] [--extra-knowledge DIR ...] [--thresholds CLOSEST,CONFIDENT[,LEAD]]
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,72 +22,104 @@ import yaml
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.evaluation import Report, evaluate
+from bot.matching.evaluation import Report, evaluate, golden, labelled_sets
 from bot.matching.matcher import Matcher, Thresholds
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-SETS = ("dev_questions.yaml", "dev_real_questions.yaml", "holdout_questions.yaml")
-SWEEP_CLOSEST = (5.0, 10.0, 15.0, 20.0, 25.0, 30.0)
+GOLDEN = DATA / "golden_outcomes.yaml"
+SWEEP_CLOSEST = (5.0, 10.0, 15.0, 20.0)
 SWEEP_CONFIDENT = (30.0, 40.0, 50.0, 60.0)
-SWEEP_MARGIN = (0.0, 5.0, 10.0)
+SWEEP_LEAD = (0.0, 5.0, 10.0)
 
 
 def thresholds(text: str) -> Thresholds:
-    """CLOSEST,CONFIDENT[,DECLINE_MARGIN]."""
+    """CLOSEST,CONFIDENT[,CLEAR_LEAD]."""
     values = [float(part) for part in text.split(",")]
-    margin = values[2] if len(values) > 2 else Thresholds().decline_margin
-    return Thresholds(confident=values[1], closest=values[0], decline_margin=margin)
+    lead = values[2] if len(values) > 2 else Thresholds().clear_lead
+    return Thresholds(confident=values[1], closest=values[0], clear_lead=lead)
 
 
 def line(name: str, report: Report) -> str:
+    answered = sum(o.band.value == "answer" for o in report.outcomes)
     return (
-        f"{name:26} acc={report.accuracy:.3f} decline P={report.decline_precision:.3f} "
-        f"R={report.decline_recall:.3f} F1={report.decline_f1:.3f} comb={report.combined:.3f} "
-        f"wrong-answers={report.wrong_answers:.3f}"
+        f"{name:15} n={len(report.outcomes):4} acc={report.accuracy:.3f} "
+        f"decline P={report.decline_precision:.3f} R={report.decline_recall:.3f} "
+        f"F1={report.decline_f1:.3f} comb={report.combined:.3f} "
+        f"wrong-answers={report.wrong_answers:.3f} (of {answered})"
     )
 
 
+def kinds(report: Report) -> str:
+    """Declined / must decline, per kind of question (for sets that name kinds)."""
+    total: Counter[str] = Counter()
+    declined: Counter[str] = Counter()
+    for o in report.outcomes:
+        if o.answerable == "no" and o.kind:
+            total[o.kind] += 1
+            declined[o.kind] += o.section is None
+    return "  ".join(f"{kind} {declined[kind]}/{total[kind]}" for kind in sorted(total))
+
+
 def sweep(knowledge: KnowledgeBase, sets: dict[str, list[dict[str, Any]]]) -> None:
-    """acc/F1/wrong-answers per set for each (closest, confident, decline margin)."""
-    print("closest confident margin  " + "  ".join(f"{n.split('.')[0]:>22}" for n in sets))
-    grid = itertools.product(SWEEP_CLOSEST, SWEEP_CONFIDENT, SWEEP_MARGIN)
-    for closest, confident, margin in grid:
-        matcher = Matcher(knowledge, Thresholds(confident, closest, margin))
+    """acc/F1/wrong-answers per set for each (closest, confident, clear lead)."""
+    print("closest confident lead  " + "  ".join(f"{n:>20}" for n in sets))
+    for closest, confident, lead in itertools.product(SWEEP_CLOSEST, SWEEP_CONFIDENT, SWEEP_LEAD):
+        matcher = Matcher(knowledge, Thresholds(confident, closest, lead))
         cells = []
         for questions in sets.values():
             r = evaluate(matcher, questions)
             cells.append(f"{r.accuracy:.3f}/{r.decline_f1:.3f}/{r.wrong_answers:.3f}")
-        row = f"{closest:7.1f} {confident:9.1f} {margin:6.1f}  "
-        print(row + "  ".join(f"{c:>22}" for c in cells))
+        print(
+            f"{closest:7.1f} {confident:9.1f} {lead:4.1f}  " + "  ".join(f"{c:>20}" for c in cells)
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--misses", action="store_true", help="list every wrong outcome")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--misses", nargs="*", metavar="SET", help="list wrong outcomes (of SETs)")
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--extra-knowledge", type=Path, action="append", default=[])
-    parser.add_argument("--thresholds", type=thresholds, default=Thresholds(), metavar="C,A[,M]")
+    parser.add_argument("--thresholds", type=thresholds, default=Thresholds(), metavar="C,A[,L]")
     parser.add_argument("--sweep", action="store_true", help="acc/F1/wrong over a grid")
+    parser.add_argument(
+        "--write-golden", action="store_true", help=f"rewrite {GOLDEN.relative_to(DATA.parent)}"
+    )
     args = parser.parse_args()
     knowledge = load_knowledge(args.knowledge, tuple(args.extra_knowledge))
-    sets = {name: yaml.safe_load((DATA / name).read_text(encoding="utf-8")) for name in SETS}
+    sets = labelled_sets(DATA)
     if args.sweep:
         sweep(knowledge, sets)
         return
     matcher = Matcher(knowledge, args.thresholds)
+    pinned: dict[str, dict[str, dict[str, Any]]] = {}
     for name, questions in sets.items():
         report = evaluate(matcher, questions)
+        pinned[name] = golden(report)
         print(line(name, report))
-        if args.misses:
+        if any(o.kind for o in report.outcomes):
+            print(f"{'':15} declined by kind: {kinds(report)}")
+        if args.misses is not None and (not args.misses or name in args.misses):
             for o in report.outcomes:
                 if not o.correct:
                     got = o.section or "DECLINE"
                     want = ",".join(o.expect) or "DECLINE"
                     print(
-                        f"   {o.id} got={got:16} want={want:30} {o.band.value:8} {o.score:5.1f} "
-                        f"{o.entry} {o.text[:60]}"
+                        f"   {o.id:8} got={got:16} want={want:28} {o.band.value:8} "
+                        f"{o.score:5.1f} {o.entry} | {o.text[:70]}"
                     )
+    if args.write_golden:
+        header = (
+            "# What the matcher does with every labelled question (band and best entry), by set.\n"
+            "# tests/matching/test_golden.py fails on any change; a change that flips outcomes\n"
+            "# rewrites this file with `python benchmarks/evaluate.py --write-golden` in a commit\n"
+            "# that says what got better and what got worse.\n"
+        )
+        body = yaml.safe_dump(
+            pinned, sort_keys=True, allow_unicode=True, width=100, default_flow_style=None
+        )
+        GOLDEN.write_text(header + body, encoding="utf-8")
+        print(f"wrote {GOLDEN}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.matching.matcher import Band, Matcher
 
@@ -28,6 +31,7 @@ class Outcome:
     score: float
     band: Band = Band.DECLINE
     entry: str | None = None
+    kind: str = ""  # for a question that must be declined, what kind of question it is
 
     @property
     def correct(self) -> bool:
@@ -77,6 +81,7 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
                 score=best.score if best else 0.0,
                 band=result.band,
                 entry=best.entry.id if best else None,
+                kind=str(item.get("kind") or ""),
             )
         )
     answerable = [o for o in outcomes if o.answerable != "no"]
@@ -87,3 +92,48 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
     precision = true_declines / len(declined) if declined else 1.0
     recall = true_declines / len(must_decline) if must_decline else 1.0
     return Report(accuracy, precision, recall, tuple(outcomes))
+
+
+# The labelled sets, by the name evaluate.py and the golden file use: the shared dev sets, the
+# project's own written holdout, and the corpus of real questions split into its train part
+# (may feed knowledge examples) and its held-out part (never does).
+SET_FILES = {
+    "dev": "dev_questions.yaml",
+    "dev-real": "dev_real_questions.yaml",
+    "holdout": "holdout_questions.yaml",
+    "corpus-train": "corpus/real_questions.yaml",
+    "corpus-heldout": "corpus/real_questions.yaml",
+}
+
+
+def labelled_sets(data: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every labelled set in ``data`` (tests/data) that exists, by name, in a fixed order."""
+    sets: dict[str, list[dict[str, Any]]] = {}
+    for name, file in SET_FILES.items():
+        path = data / file
+        if not path.is_file():
+            continue
+        items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if name.startswith("corpus-"):
+            split = name.removeprefix("corpus-")
+            items = [item for item in items if item.get("split") == split]
+        sets[name] = items
+    return sets
+
+
+def golden(report: Report) -> dict[str, dict[str, Any]]:
+    """What the golden file pins for each question of a set: band and entry."""
+    return {o.id: {"band": o.band.value, "entry": o.entry} for o in report.outcomes}
+
+
+def flips(expected: Mapping[str, Any], report: Report) -> list[str]:
+    """Every question whose band or entry differs from the golden file, one line each."""
+    now = golden(report)
+    lines = []
+    for outcome in report.outcomes:
+        was = expected.get(outcome.id)
+        if was != now[outcome.id]:
+            change = f"{was} -> {now[outcome.id]} ({outcome.score:.1f})"
+            lines.append(f"{outcome.id}: {change} {outcome.text[:70]}")
+    lines.extend(f"{qid}: no longer in the set" for qid in expected if qid not in now)
+    return lines

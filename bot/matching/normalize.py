@@ -67,20 +67,25 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Question words (what, how, why, who, where, when, which) and the words that say who is asked
+# or asking (you, your, i, my, me) are not stop words: BM25 gives them little weight, but they
+# tell "what is pytorch?" (a definition) from "do I need pytorch?" and "how old are you?" (to
+# the bot) from "am I too old?". Measured on the v2 knowledge with corpus examples (acc /
+# decline F1): dev real 0.818/0.812 -> 0.848/0.867, corpus held-out 0.753/0.744 ->
+# 0.764/0.771; own holdout 0.745/0.874 -> 0.745/0.855. Keeping every stop word was worse.
 STOP_WORDS: frozenset[str] = frozenset(
     """
     a about above after again all also am an and any anyone anything are around as at be
     because been being both but by can could did do does doing done during each either else
-    even ever every for from further get gets getting go going got had has have having he
-    her here hers him his how i if in into is it its itself just kind let like lot lots may
-    me might mine more most much must my myself no nor not now of off on once one only or
-    other others our ours out over own per please pretty quite rather really right same say
-    see seem should so some someone something still such sure than that the their them then
-    there these they thing things this those though through to too up upon us very via was
-    way we well were what whats when where whether which while who whom whose why will with
-    within without would yes yet you your yours yourself hey hi hello thanks thank guys
-    folks actually basically honestly literally tell know want wondering question questions
-    asking ask anybody everyone lol ok okay hmm uh um
+    even ever every for from further get gets getting go going got had has have having he her
+    here hers him his if in into is it its itself just kind let like lot lots may might mine
+    more most much must myself no nor not now of off on once one only or other others our ours
+    out over own per please pretty quite rather really right same say see seem should so some
+    someone something still such sure than that the their them then there these they thing
+    things this those though through to too up upon us very via was way we well were
+    whether while whom whose will with within without would yes yet yourself hey hi hello
+    thanks thank guys folks actually basically honestly literally tell know want wondering
+    question questions asking ask anybody everyone lol ok okay hmm uh um
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 

@@ -49,7 +49,7 @@ async def test_slack_and_discord_answer_from_one_event_loop(tmp_path: Path) -> N
             await slack.send_envelope("events_api", mention)
             await slack.wait_until(lambda: bool(slack.sent("chat.postMessage")), WAIT)
         await discord.dispatch(
-            "MESSAGE_CREATE", events.message(f"<@{discord_fake.BOT_ID}> do I need a degree?")
+            "MESSAGE_CREATE", events.message(f"<@{discord_fake.BOT_ID}> what degree do I need?")
         )
         (discord_reply,) = await discord.wait_for(lambda r: r.kind == "message", within=WAIT)
     finally:
@@ -149,7 +149,7 @@ async def test_discord_failing_restarts_discord_while_slack_and_the_endpoint_kee
                 await discord.identified.wait()  # a fresh client logged in and identified
             await until_ready(http, base)
             await discord.dispatch(
-                "MESSAGE_CREATE", events.message(f"<@{discord_fake.BOT_ID}> do I need a degree?")
+                "MESSAGE_CREATE", events.message(f"<@{discord_fake.BOT_ID}> what degree do I need?")
             )
             (discord_reply,) = await discord.wait_for(lambda r: r.kind == "message", within=WAIT)
             metrics = await scrape(http, base)

@@ -1,4 +1,4 @@
-"""Bands and the decline margin on a small knowledge base written for the test."""
+"""Bands and the clear lead a full answer needs, on a small knowledge base written for the test."""
 
 from __future__ import annotations
 
@@ -39,18 +39,19 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 QUESTION = "how often water tomato seedlings price"
 
 
-def test_a_decline_close_behind_the_best_answer_wins(small: KnowledgeBase) -> None:
-    plain = Matcher(small, Thresholds(decline_margin=0.0)).match(QUESTION)
+def test_a_full_answer_needs_a_clear_lead_over_another_kind(small: KnowledgeBase) -> None:
+    """Close behind the answer is a decline: the answer is still given, as the closest topic."""
+    plain = Matcher(small, Thresholds(confident=1, closest=1, clear_lead=0)).match(QUESTION)
     scores = {m.entry.id: m.score for m in plain.matches}
-    gap = scores["gardening"] - scores["decline/tomato-prices"]
-    assert gap > 0  # without a margin the answer leads
-    assert plain.band is not Band.DECLINE
-    result = Matcher(small, Thresholds(decline_margin=gap + 1)).match(QUESTION)
-    assert result.band is Band.DECLINE
+    lead = scores["gardening"] - scores["decline/tomato-prices"]
+    assert lead > 0  # the answer leads
+    assert plain.band is Band.ANSWER
+    narrow = Matcher(small, Thresholds(confident=1, closest=1, clear_lead=lead + 1))
+    result = narrow.match(QUESTION)
+    assert result.band is Band.CLOSEST
     assert result.best is not None
-    assert result.best.entry.id == "decline/tomato-prices"
-    assert result.section is None
-    assert [m.entry.id for m in result.matches] == ["decline/tomato-prices", "gardening"]
+    assert result.best.entry.id == "gardening"
+    assert result.section == "gardening"
 
 
 def test_bands_follow_the_thresholds(small: KnowledgeBase) -> None:

@@ -40,7 +40,14 @@ def test_stem_strips_plural_and_verb_endings(word: str, expected: str) -> None:
 
 
 def test_terms_drop_stop_words_but_keep_intent_words() -> None:
-    assert Normalizer().terms("what do I need to know") == ("need",)
+    assert Normalizer().terms("do we need to know this") == ("need",)
+
+
+def test_question_words_and_who_is_asked_are_kept() -> None:
+    """They tell a definition ("what is pytorch") from a need ("do I need pytorch") and a
+    question to the bot ("how old are you") from one about the asker ("am I too old")."""
+    assert Normalizer().terms("what is pytorch") == ("what", "pytorch")
+    assert Normalizer().terms("how old are you") == ("how", "old", "you")
 
 
 def test_multi_word_synonyms_fold_into_one_term() -> None:
