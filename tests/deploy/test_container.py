@@ -141,10 +141,19 @@ def test_the_default_healthcheck_asks_the_default_ops_address(installed: Install
 
 def test_compose_runs_the_image_with_the_env_file_and_a_named_data_volume() -> None:
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
-    (service,) = compose["services"].values()
+    service = compose["services"]["mlcareer"]
     assert service["build"] == "."
     assert service["env_file"] == ".env"
     assert service["environment"]["MLCAREER_DATA_DIR"] == "/data"
     volume, _, target = service["volumes"][0].partition(":")
     assert target == "/data"
+    assert volume in compose["volumes"]
+
+
+def test_compose_offers_postgresql_only_behind_its_profile() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    postgres = compose["services"]["postgres"]
+    assert postgres["profiles"] == ["postgres"]  # plain `docker compose up` stays SQLite
+    assert postgres["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+    volume, _, _ = postgres["volumes"][0].partition(":")
     assert volume in compose["volumes"]
