@@ -91,19 +91,6 @@ def asks_for_a_tip(text: str, services: Services) -> str | None:
     return words
 
 
-_ABOUT_QUESTION = re.compile(
-    r"\b(who wrote (it|this|the article|that)|(which|what) (article|source)s?\b"
-    r"|your (source|sources|info|information|knowledge|data)\b"
-    r"|where (do|does) (you|your|the bot|this bot)\b.*\b(come from|get|learn))",
-    re.IGNORECASE,
-)
-
-
-def about_question(text: str, services: Services) -> str | None:
-    """A question about the bot's own source ("where does your info come from?")."""
-    return "" if _ABOUT_QUESTION.search(text) else None
-
-
 # The words that may follow "tips" (the daily-tips service maps each to its action). Anything
 # else after "tips" ("tips for breaking into ML?") is a question, not a command.
 TIPS_WORDS = frozenset(
@@ -175,7 +162,6 @@ ROUTES: tuple[Route, ...] = (
         handlers.show_topics,
     ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
-    Route("about-question", about_question, handlers.show_about),
     Route("tip", tip_command, handlers.show_tip),
     Route("tips", tips_command, handlers.manage_tips),
     Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),
