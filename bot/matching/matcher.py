@@ -23,9 +23,12 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -66,6 +69,20 @@ NEIGHBOUR_WEIGHTS = (1.0, 0.5)
 # own holdout 0.745/0.874 -> 0.809/0.835; corpus held-out 0.764/0.771 -> 0.775/0.771. 0.5
 # and 1 were no better.
 DOC_COVER = 0.25
+
+# Speed only, never the outcome (``Matcher._pruned_scores`` says why): a question whose terms'
+# entry-level posting lists hold at most FULL_SCAN_WORK entries in all walks every list; a
+# longer one first scores the entries of its rarest terms, about PRUNED_WORK postings' worth.
+FULL_SCAN_WORK = 4000
+PRUNED_WORK = 2000
+# ... and walks every list after all once it has scored PRUNED_ENTRIES entries one by one.
+PRUNED_ENTRIES = 300
+
+
+def _padded(bound: float) -> float:
+    """An upper bound on a score, as ``Matcher._top`` rounds it to rank, a hair above so that
+    float rounding in the bound's own sums cannot matter."""
+    return round(min(100.0, bound * (1 + 1e-9) + 1e-9), 1)
 
 
 class Band(StrEnum):
@@ -137,44 +154,92 @@ class MatchResult:
 
 
 class _Bm25:
-    """A BM25 index over term lists; ``scores`` returns each document's score for a query."""
+    """A BM25 index over term lists, every query term weighing 1.
+
+    Each posting carries its document's whole BM25 contribution for that term, computed once
+    here with the very operations (in the very order) a query would use, so a query only adds
+    floats: the sums, and so every score, are bit-for-bit what computing them per query gives.
+    ``terms[d]`` holds the same contributions per document, so one document can be scored
+    without walking any posting list (``score``).
+    """
 
     def __init__(self, documents: list[tuple[str, ...]], cover: float = 0.0) -> None:
         count = len(documents)
         self._cover = cover
-        self.lengths = [len(doc) for doc in documents]
-        self.average = (sum(self.lengths) / count) if count else 1.0
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for index, doc in enumerate(documents):
-            for term, tf in Counter(doc).items():
-                self.postings[term].append((index, tf))
+        lengths = [len(doc) for doc in documents]
+        self.average = (sum(lengths) / count) if count else 1.0
+        counted = [Counter(doc) for doc in documents]
+        frequency: Counter[str] = Counter()
+        for tfs in counted:
+            frequency.update(tfs.keys())
         self.idf = {
-            term: math.log(1.0 + (count - len(posts) + 0.5) / (len(posts) + 0.5))
-            for term, posts in self.postings.items()
+            term: math.log(1.0 + (count - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
         }
         # A word no document uses weighs what a word in no document would: the most an idf can.
         self.unseen_idf = math.log(1.0 + (count + 0.5) / 0.5)
-        self._norm = [K1 * (1 - B + B * length / (self.average or 1.0)) for length in self.lengths]
-        # Each document's own weight (the idf of its distinct terms), for ``cover``.
-        self._mass = [sum(self.idf[term] for term in set(doc)) or 1.0 for doc in documents]
+        norms = [K1 * (1 - B + B * length / (self.average or 1.0)) for length in lengths]
+        idf = self.idf
+        self.terms: list[dict[str, float]] = [
+            {term: idf[term] * tf * (K1 + 1) / (tf + norm) for term, tf in tfs.items()}
+            for tfs, norm in zip(counted, norms, strict=True)
+        ]
+        self.postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for index, contributions in enumerate(self.terms):
+            for term, contribution in contributions.items():
+                self.postings[term][index] = contribution
+        self.postings = dict(self.postings)
+        # Each posting list as (documents, complex(contribution, idf)) for ``scores``.
+        self._packed = {
+            term: (tuple(posts), tuple(complex(c, idf[term]) for c in posts.values()))
+            for term, posts in self.postings.items()
+        }
+        # The most one term adds to any document: a bound for documents never scored.
+        self.ceiling = {term: max(posts.values()) for term, posts in self.postings.items()}
+        # Each document's own weight (the idf of its distinct terms), for ``cover``; summed over
+        # ``set(doc)`` as it always was, so the float sum's order is unchanged.
+        self.mass = [sum(idf[term] for term in set(doc)) or 1.0 for doc in documents]
 
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.unseen_idf)
 
-    def scores(self, weights: dict[str, float]) -> dict[int, float]:
-        found: dict[int, float] = defaultdict(float)
-        matched: dict[int, float] = defaultdict(float)
-        for term, weight in weights.items():
-            idf = self.idf.get(term)
-            if idf is None:
+    def scores(self, terms: tuple[str, ...]) -> dict[int, float]:
+        """Every document's score that holds at least one of ``terms`` (distinct terms)."""
+        # One complex number per document carries (raw score, matched idf): complex addition
+        # adds the two parts as two separate float additions, so each part is summed exactly
+        # as two dicts would be, in the same order. The additions run inside ``map`` and
+        # ``dict.update`` (C loops): a posting's document is read before it is written, and
+        # a posting list names each document once, so no document is added twice per term.
+        found: dict[int, complex] = {}
+        for term in terms:
+            packed = self._packed.get(term)
+            if packed is None:
                 continue
-            for index, tf in self.postings[term]:
-                found[index] += weight * idf * tf * (K1 + 1) / (tf + self._norm[index])
-                matched[index] += idf
+            indexes, values = packed
+            found.update(
+                zip(indexes, map(add, map(found.get, indexes, repeat(0j)), values), strict=True)
+            )
         if self._cover:
-            for index, raw in found.items():
-                found[index] = raw * (matched[index] / self._mass[index]) ** self._cover
-        return found
+            mass, cover = self.mass, self._cover
+            return {i: v.real * (v.imag / mass[i]) ** cover for i, v in found.items()}
+        return {i: v.real for i, v in found.items()}
+
+    def score(self, index: int, terms: tuple[str, ...]) -> float | None:
+        """Document ``index``'s score, exactly as ``scores`` computes it (the same additions in
+        the same term order); None when it holds none of ``terms``."""
+        contributions = self.terms[index]
+        raw = matched = 0.0
+        hit = False
+        for term in terms:
+            contribution = contributions.get(term)
+            if contribution is not None:
+                raw += contribution
+                matched += self.idf[term]
+                hit = True
+        if not hit:
+            return None
+        if self._cover:
+            raw = raw * (matched / self.mass[index]) ** self._cover
+        return raw
 
 
 class Matcher:
@@ -192,18 +257,30 @@ class Matcher:
         self._owner: list[int] = []
         joined: list[tuple[str, ...]] = []
         typed: set[str] = set()  # every token the entries use, for typo repair
+        # Each distinct token is stemmed once: examples share most of their words.
+        stemmed_tokens: dict[str, str] = {}
         for i, entry in enumerate(self._entries):
             texts = (entry.title, *entry.aliases, *entry.examples)
             all_terms: list[str] = []
             for text in texts:
                 tokens = raw_tokens(text)  # tokenised once: it is most of the build time
                 typed.update(tokens)
-                terms = self.normalizer.terms_from_stems([stem(t) for t in tokens])
+                stems = []
+                for token in tokens:
+                    stemmed = stemmed_tokens.get(token)
+                    if stemmed is None:
+                        stemmed = stemmed_tokens[token] = stem(token)
+                    stems.append(stemmed)
+                terms = self.normalizer.terms_from_stems(stems)
                 if terms:
                     documents.append(terms)
                     self._owner.append(i)
                     all_terms.extend(terms)
             joined.append(tuple(all_terms))
+        # Entry i's documents are documents[first_doc[i]:first_doc[i + 1]] (built in order).
+        self._first_doc = [0]
+        for i in range(len(self._entries)):
+            self._first_doc.append(bisect_right(self._owner, i))
         self._documents = _Bm25(documents, cover=DOC_COVER)
         self._joined = _Bm25(joined)
         self._typos = TypoFixer(*self._typo_words(typed))
@@ -244,35 +321,190 @@ class Matcher:
             return MatchResult(question, terms, (), Band.DECLINE)
         # Every term counts once and fully. (Weighing repaired typos less, as v1 did, measured
         # no change on any labelled set at 0.6, 0.8 or 1.0, and made a typo change the answer.)
-        weights = dict.fromkeys(terms, 1.0)
-        most = sum(w * self._documents.weight(t) for t, w in weights.items())
-        # Each entry's best few documents, capped at the question's maximum (a short example
-        # can score above it), so a document can claim no more than the question holds.
-        nearest: dict[int, list[float]] = defaultdict(list)
-        for doc, raw in self._documents.scores(weights).items():
-            nearest[self._owner[doc]].append(min(raw, most))
+        most = sum(self._documents.weight(t) for t in terms)
+        most_joined = sum(self._joined.weight(t) for t in terms)
+        work = sum(len(self._joined.postings.get(t, ())) for t in terms)
+        if work <= FULL_SCAN_WORK:
+            scores = self._all_scores(terms, most, most_joined)
+        else:
+            scores = self._pruned_scores(terms, most, most_joined, limit)
+        matches = self._top(scores, limit)
+        return MatchResult(question, terms, matches, self._band(matches))
+
+    def _vote(self, found: list[float], most: float) -> float:
+        """An entry's score from its documents' scores: the weighted 2-nearest-neighbour vote,
+        each capped at the question's maximum (a short example can score above it), so a
+        document can claim no more than the question holds."""
         scale = 100.0 / (most * sum(NEIGHBOUR_WEIGHTS))
-        scores = {
-            i: scale
-            * sum(
-                w * raw
-                for w, raw in zip(
-                    NEIGHBOUR_WEIGHTS, heapq.nlargest(len(NEIGHBOUR_WEIGHTS), found), strict=False
-                )
-            )
-            for i, found in nearest.items()
-        }
+        # The same values, largest first, as heapq.nlargest gives (faster for short lists).
+        best = sorted(found, reverse=True)[: len(NEIGHBOUR_WEIGHTS)]
+        return scale * sum(
+            w * min(raw, most) for w, raw in zip(NEIGHBOUR_WEIGHTS, best, strict=False)
+        )
+
+    def _all_scores(
+        self, terms: tuple[str, ...], most: float, most_joined: float
+    ) -> dict[int, float]:
+        """Every entry's score that shares a term with the question, by walking every posting
+        list (cheapest when the question's terms are rare or the knowledge base small)."""
+        owner = self._owner
+        # The 2-NN vote without a list per entry: each entry's two best documents are
+        # kept as they come, and summed as ``_vote`` sums them (the same float
+        # operations in the same order: w1 * min(first, most), plus w2 * min(second, most)).
+        firsts: dict[int, float] = {}
+        seconds: dict[int, float] = {}
+        for doc, raw in self._documents.scores(terms).items():
+            i = owner[doc]
+            first = firsts.get(i)
+            if first is None:
+                firsts[i] = raw
+            elif raw > first:
+                firsts[i] = raw
+                seconds[i] = first  # the old best is at least the old second
+            elif raw > seconds.get(i, -1.0):
+                seconds[i] = raw
+        scale = 100.0 / (most * sum(NEIGHBOUR_WEIGHTS))
+        w1, w2 = NEIGHBOUR_WEIGHTS
+        scores = {}
+        for i, first in firsts.items():
+            second = seconds.get(i)
+            if second is None:
+                scores[i] = scale * (w1 * min(first, most))
+            else:
+                scores[i] = scale * (w1 * min(first, most) + w2 * min(second, most))
         if ENTRY_BLEND:
-            most_joined = sum(w * self._joined.weight(t) for t, w in weights.items())
-            for i, raw in self._joined.scores(weights).items():
+            for i, raw in self._joined.scores(terms).items():
                 # Capped like a document: an entry's joined examples repeat its common words
                 # so often that BM25 saturates above the question's maximum, and without the
                 # cap a partial sharing only "how much ... make" outranked the salary answer.
                 blended = ENTRY_BLEND * 100.0 * min(raw, most_joined) / most_joined
                 if blended > scores.get(i, 0.0):
                     scores[i] = blended
-        matches = self._top(scores, limit)
-        return MatchResult(question, terms, matches, self._band(matches))
+        return scores
+
+    def _entry_score(
+        self, i: int, terms: tuple[str, ...], most: float, most_joined: float
+    ) -> float | None:
+        """Entry ``i``'s score exactly as ``_all_scores`` gives it, from its own documents."""
+        found = []
+        score = self._documents.score
+        for doc in range(self._first_doc[i], self._first_doc[i + 1]):
+            raw = score(doc, terms)
+            if raw is not None:
+                found.append(raw)
+        result = self._vote(found, most) if found else None
+        if ENTRY_BLEND:
+            raw_joined = self._joined.score(i, terms)
+            if raw_joined is not None:
+                blended = ENTRY_BLEND * 100.0 * min(raw_joined, most_joined) / most_joined
+                if blended > (0.0 if result is None else result):
+                    result = blended
+        return result
+
+    def _pruned_scores(
+        self, terms: tuple[str, ...], most: float, most_joined: float, limit: int
+    ) -> dict[int, float]:
+        """The scores of the entries that can reach the top ``limit``, without walking the
+        posting lists of the question's most common terms (MaxScore-style pruning).
+
+        Why the result ranks exactly as ``_all_scores`` does. The question's terms are split
+        into rare ones (the shortest posting lists, up to a work budget) and common ones.
+        ``ceiling`` is the sum of the common terms' largest contributions to any document (to
+        any entry, in the joined index). A document's score is at most its rare terms' sum
+        plus that ceiling: the cover factor is at most 1, a document's matched idf being part
+        of its mass. An entry's vote is a weighted mean of its documents' capped scores, so
+        at most 100 * (its best document's bound, capped at ``most``) / ``most``; its blended
+        entry-level score is bounded the same way. Entries are scored in full
+        (``_entry_score``, the same arithmetic as ``_all_scores``) from the highest bound
+        down, until the next bound, rounded as ``_top`` ranks, is strictly below the
+        ``limit``-th best score so far, rounded the same way: no entry left can then enter
+        the top ``limit`` or tie into it. An entry holding no rare term is bounded by the
+        ceiling alone; if that bound is not strictly below too, the split is redone with a
+        larger budget, down to no common term at all, where nothing is left unbounded.
+        """
+        documents, joined = self._documents, self._joined
+        present = [t for t in terms if t in joined.postings]
+        # Rarest first: their entries are few, and scoring them settles most questions.
+        present.sort(key=lambda t: len(joined.postings[t]))
+        scores: dict[int, float] = {}
+        budget = PRUNED_WORK
+        while True:
+            cut, work = 0, 0
+            while cut < len(present) and (
+                cut == 0 or work + len(joined.postings[present[cut]]) <= budget
+            ):
+                work += len(joined.postings[present[cut]])
+                cut += 1
+            rare, common = present[:cut], present[cut:]
+            doc_ceiling = sum(documents.ceiling[t] for t in common)
+            joined_ceiling = sum(joined.ceiling[t] for t in common)
+            # The rare terms' part of each document's raw score and matched idf.
+            partial: dict[int, float] = {}
+            matched: dict[int, float] = {}
+            for term in rare:
+                get, get_matched, idf = partial.get, matched.get, documents.idf[term]
+                for doc, contribution in documents.postings[term].items():
+                    partial[doc] = get(doc, 0.0) + contribution
+                    matched[doc] = get_matched(doc, 0.0) + idf
+            common_idf = sum(documents.idf[t] for t in common)
+            # Each entry's two best document bounds; a document with no rare term is bounded
+            # by the ceiling (at most ``most``), which also stands in for a missing second.
+            alone = min(doc_ceiling, most)
+            firsts: dict[int, float] = {}
+            seconds: dict[int, float] = {}
+            owner, mass = self._owner, documents.mass
+            for doc, raw in partial.items():
+                cover = min(1.0, (matched[doc] + common_idf) / mass[doc]) ** DOC_COVER
+                bound = min(most, (raw + doc_ceiling) * cover)
+                i = owner[doc]
+                first = firsts.get(i, alone)
+                if bound > first:
+                    firsts[i], bound = bound, first
+                if bound > seconds.get(i, alone):
+                    seconds[i] = bound
+            partial_joined: dict[int, float] = {}
+            for term in rare:
+                get = partial_joined.get
+                for i, contribution in joined.postings[term].items():
+                    partial_joined[i] = get(i, 0.0) + contribution
+            bounds = []
+            for i, raw in partial_joined.items():
+                first = firsts.get(i, alone)
+                second = seconds.get(i, alone)
+                weights = NEIGHBOUR_WEIGHTS
+                bound = (weights[0] * first + weights[1] * second) * 100.0 / (most * sum(weights))
+                if ENTRY_BLEND:
+                    bound = max(bound, ENTRY_BLEND * 100.0 * (raw + joined_ceiling) / most_joined)
+                bounds.append((_padded(bound), i))
+            bounds.sort(reverse=True)
+            top: list[float] = sorted(heapq.nlargest(limit, scores.values()))
+            for bound, i in bounds:
+                if len(top) >= limit and bound < top[0]:
+                    break  # every entry left is bounded strictly below the top ``limit``
+                if i in scores:
+                    continue
+                if len(scores) >= PRUNED_ENTRIES:
+                    # A flat question (many entries close together): walking every posting
+                    # list once is cheaper than scoring this many entries one by one.
+                    return self._all_scores(terms, most, most_joined)
+                value = self._entry_score(i, terms, most, most_joined)
+                if value is None:
+                    continue
+                scores[i] = value
+                rounded = round(min(100.0, value), 1)
+                if len(top) < limit:
+                    heapq.heappush(top, rounded)
+                elif rounded > top[0]:
+                    heapq.heapreplace(top, rounded)
+            if not common:
+                return scores
+            # Entries holding only common terms: bounded by the ceiling alone.
+            rest = 100.0 * min(doc_ceiling, most) / most
+            if ENTRY_BLEND:
+                rest = max(rest, ENTRY_BLEND * 100.0 * joined_ceiling / most_joined)
+            if len(top) >= limit and _padded(rest) < top[0]:
+                return scores
+            budget *= 4
 
     def _band(self, matches: tuple[Match, ...]) -> Band:
         if not matches or matches[0].score < self.thresholds.closest:

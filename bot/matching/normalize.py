@@ -94,12 +94,14 @@ KEEP_WORDS: frozenset[str] = frozenset({"need", "become", "start", "work"})
 
 _TOKEN = re.compile(r"\$?\d[\d,.]*k?\b|[a-z][a-z0-9+#]*")
 _MONEY = re.compile(r"^\$|^\d[\d,.]*k$|^\d{2,3}(?:,\d{3})+$")
+_MONEY_START = frozenset("$0123456789")
 
 
 def fold(text: str) -> str:
     """Lowercase, strip accents and odd quote characters; keep letters, digits and spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if not text.isascii():  # ASCII text has no accents: NFKD and the filter leave it as is
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     if "'" in text:  # every contraction has an apostrophe; most texts have none
         for pattern, replacement in _CONTRACTIONS:
@@ -111,7 +113,8 @@ def raw_tokens(text: str) -> list[str]:
     """Tokens of folded text with chat-speak expanded; no stop words removed yet."""
     tokens: list[str] = []
     for token in _TOKEN.findall(fold(text).replace("'", "")):
-        if _MONEY.match(token):
+        # Only a token starting with "$" or a digit can be money: skip the regex for words.
+        if token[0] in _MONEY_START and _MONEY.match(token):
             tokens.append("money")
             continue
         expanded = CHAT_WORDS.get(token)
@@ -166,6 +169,11 @@ class Normalizer:
                 if key and key != target:
                     self._phrases[key] = target
         self._longest = max((len(key) for key in self._phrases), default=0)
+        # The tokens some synonym key starts with: at any other token no key can match, so
+        # the phrase search is skipped there (the same result, without the tuple lookups).
+        self._starts = frozenset(key[0] for key in self._phrases)
+        # The one-word variants by their word, looked up without building a tuple per token.
+        self._singles = {key[0]: target for key, target in self._phrases.items() if len(key) == 1}
 
     def stems(self, text: str) -> list[str]:
         """Stemmed tokens with stop words kept (used for phrase matching)."""
@@ -187,16 +195,24 @@ class Normalizer:
         ("ml eng": "eng" -> "engineer", then "ml engineer" -> "mle").
         """
         singles: list[str] = []
+        one_word = self._singles
         for token in stems:
-            replacement = self._phrases.get((token,))
+            replacement = one_word.get(token)
             if replacement is None:
                 singles.append(token)
             else:
                 singles.extend(replacement)
         stems = singles
+        starts = self._starts
+        if starts.isdisjoint(stems):  # no synonym key starts anywhere: nothing to fold
+            return tuple(t for t in stems if t in KEEP_WORDS or t not in _STOP_STEMS)
         out: list[str] = []
         i = 0
         while i < len(stems):
+            if stems[i] not in starts:
+                out.append(stems[i])
+                i += 1
+                continue
             for size in range(min(self._longest, len(stems) - i), 0, -1):
                 replacement = self._phrases.get(tuple(stems[i : i + size]))
                 if replacement is not None:

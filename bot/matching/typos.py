@@ -65,7 +65,12 @@ class TypoFixer:
         pool = self._known if targets is None else frozenset(targets)
         # Repairs land only on ``targets`` (words that name topics), never on a word that
         # merely appears somewhere in an answer ("party" must not become "part").
-        self._choices = sorted(word for word in pool if len(word) >= 4 and word.isalpha())
+        choices = sorted(word for word in pool if len(word) >= 4 and word.isalpha())
+        # The choices by length: an edit distance is at least the difference in length, so
+        # only lengths within the allowed edits are ever worth comparing.
+        self._by_length: dict[int, list[str]] = {}
+        for choice in choices:
+            self._by_length.setdefault(len(choice), []).append(choice)
         self._cache: dict[str, str] = {}
 
     def __contains__(self, word: str) -> bool:
@@ -79,11 +84,11 @@ class TypoFixer:
         if cached is not None:
             return cached
         limit = 2 if len(word) >= 8 else 1
-        best = process.extract(
-            word, self._choices, scorer=OSA.distance, score_cutoff=limit, limit=None
-        )
-        if len(word) == 5:
-            best = [b for b in best if len(b[0]) != len(word)]
+        size = len(word)
+        # A five-letter word is only repaired by adding or dropping a letter.
+        lengths = (4, 6) if size == 5 else range(size - limit, size + limit + 1)
+        pool = [choice for length in lengths for choice in self._by_length.get(length, ())]
+        best = process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None)
         best = [b for b in best if plausible_typo(word, b[0])]
         fixed = word
         if best:
