@@ -47,7 +47,7 @@ from bot.matching.matcher import Matcher
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION_FILES = sorted((ROOT / "tests" / "data").glob("*.yaml"))
+QUESTION_FILES = sorted((ROOT / "tests" / "data").glob("*questions*.yaml"))
 ASK_QUESTION = "what skills do I need"
 
 
