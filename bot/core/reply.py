@@ -52,6 +52,8 @@ class Reply:
     shortened). ``entry_id``/``section``/``score`` say what the matcher chose, for batch output
     (``section_name`` is the section as users see it).
     ``public`` is a hint that the reply is meant for the whole channel rather than the asker.
+    ``question_id`` names the question-log row this reply answers (None when nothing was
+    logged); feedback buttons carry it back.
     """
 
     kind: ReplyKind
@@ -67,6 +69,7 @@ class Reply:
     section_name: str | None = None
     score: float | None = None
     public: bool = False
+    question_id: str | None = None
 
     def plain_text(self) -> str:
         """The whole reply as plain text: a fallback for notifications and for batch output."""

@@ -11,7 +11,9 @@ class Request:
 
     ``text`` is the words after the slash command or the mention, exactly as typed (the router
     cleans it). ``is_admin`` is decided by the adapter (Slack admins, Discord Manage Channels),
-    because only the adapter can ask the platform.
+    because only the adapter can ask the platform. ``workspace`` is the Slack team or Discord
+    guild ("" in a DM or the terminal); ``channel_kind`` is one of ``CHANNEL_KINDS``, for the
+    question log's privacy-respecting counts.
     """
 
     text: str
@@ -19,3 +21,9 @@ class Request:
     channel: str = "console"
     platform: str = "console"
     is_admin: bool = False
+    workspace: str = ""
+    channel_kind: str = "terminal"
+
+
+# Where a question was asked: a direct message, a channel, a thread, or the terminal.
+CHANNEL_KINDS = ("dm", "channel", "thread", "terminal")

@@ -1,0 +1,17 @@
+"""Who asked, kept only as a keyed hash: the question log and the votes never store user ids.
+
+A keyed hash (HMAC-SHA256) rather than a plain one, because Slack and Discord user ids are
+few and guessable: without the key nobody can hash every id to find a person's rows, and
+with it ``/mlcareer forget me`` finds them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def user_hash(key: bytes, platform: str, workspace: str, user: str) -> str:
+    """The person's stable pseudonym: hex HMAC-SHA256 of platform, workspace and user id."""
+    message = "\x1f".join((platform, workspace, user)).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
