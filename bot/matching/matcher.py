@@ -202,8 +202,12 @@ class _Bm25:
     def weight(self, term: str) -> float:
         return self.idf.get(term, self.unseen_idf)
 
-    def scores(self, terms: tuple[str, ...]) -> dict[int, float]:
-        """Every document's score that holds at least one of ``terms`` (distinct terms)."""
+    def scores(self, terms: tuple[str, ...], cap: float = math.inf) -> dict[int, float]:
+        """Every document's score that holds at least one of ``terms`` (distinct terms).
+
+        The raw BM25 sum is capped at ``cap`` before the cover factor applies: a short
+        example saturates above the question's maximum, and capping after the factor let
+        "what ML skills" tie "what is ML" for the question "what is machine learning"."""
         # One complex number per document carries (raw score, matched idf): complex addition
         # adds the two parts as two separate float additions, so each part is summed exactly
         # as two dicts would be, in the same order. The additions run inside ``map`` and
@@ -220,10 +224,10 @@ class _Bm25:
             )
         if self._cover:
             mass, cover = self.mass, self._cover
-            return {i: v.real * (v.imag / mass[i]) ** cover for i, v in found.items()}
+            return {i: min(v.real, cap) * (v.imag / mass[i]) ** cover for i, v in found.items()}
         return {i: v.real for i, v in found.items()}
 
-    def score(self, index: int, terms: tuple[str, ...]) -> float | None:
+    def score(self, index: int, terms: tuple[str, ...], cap: float = math.inf) -> float | None:
         """Document ``index``'s score, exactly as ``scores`` computes it (the same additions in
         the same term order); None when it holds none of ``terms``."""
         contributions = self.terms[index]
@@ -238,7 +242,7 @@ class _Bm25:
         if not hit:
             return None
         if self._cover:
-            raw = raw * (matched / self.mass[index]) ** self._cover
+            raw = min(raw, cap) * (matched / self.mass[index]) ** self._cover
         return raw
 
 
@@ -260,7 +264,11 @@ class Matcher:
         # Each distinct token is stemmed once: examples share most of their words.
         stemmed_tokens: dict[str, str] = {}
         for i, entry in enumerate(self._entries):
-            texts = (entry.title, *entry.aliases, *entry.examples)
+            # A partial borrows its title from the entry it answers with, so the title is no
+            # example of the partial's own ask: as a document it made every partial of the
+            # responsibilities section an exact match for "what does an ML engineer do".
+            own_title = () if entry.kind is EntryKind.PARTIAL else (entry.title,)
+            texts = (*own_title, *entry.aliases, *entry.examples)
             all_terms: list[str] = []
             for text in texts:
                 tokens = raw_tokens(text)  # tokenised once: it is most of the build time
@@ -353,7 +361,7 @@ class Matcher:
         # operations in the same order: w1 * min(first, most), plus w2 * min(second, most)).
         firsts: dict[int, float] = {}
         seconds: dict[int, float] = {}
-        for doc, raw in self._documents.scores(terms).items():
+        for doc, raw in self._documents.scores(terms, most).items():
             i = owner[doc]
             first = firsts.get(i)
             if first is None:
@@ -389,7 +397,7 @@ class Matcher:
         found = []
         score = self._documents.score
         for doc in range(self._first_doc[i], self._first_doc[i + 1]):
-            raw = score(doc, terms)
+            raw = score(doc, terms, most)
             if raw is not None:
                 found.append(raw)
         result = self._vote(found, most) if found else None

@@ -90,7 +90,14 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 # Words that sound like stop words but carry intent here; kept even though they are common.
-KEEP_WORDS: frozenset[str] = frozenset({"need", "become", "start", "work"})
+KEEP_WORDS: frozenset[str] = frozenset({"need", "become", "start", "work", "do"})
+
+# "do" is two words in English questions: an auxiliary ("do I need", "how does one start"),
+# which says nothing, and the main verb ("what does an ML engineer do"), which is the whole
+# ask about someone's work. The main verb is a do-form after an earlier one, or the last
+# word; it stays as "do" (kept), every auxiliary becomes "does" (a stop word). Without it
+# "what does an ML engineer do" and "what is an ML engineer" were the same question.
+_DO_FORMS = frozenset({"do", "does", "did"})
 
 _TOKEN = re.compile(r"\$?\d[\d,.]*k?\b|[a-z][a-z0-9+#]*")
 _MONEY = re.compile(r"^\$|^\d[\d,.]*k$|^\d{2,3}(?:,\d{3})+$")
@@ -122,6 +129,17 @@ def raw_tokens(text: str) -> list[str]:
             tokens.append(token)
         else:
             tokens.extend(expanded.split())
+    return _mark_main_do(tokens)
+
+
+def _mark_main_do(tokens: list[str]) -> list[str]:
+    """Tell the main verb "do" from the auxiliary (see ``_DO_FORMS``), in place."""
+    seen = False
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        if token in _DO_FORMS:
+            tokens[i] = "do" if seen or i == last else "does"
+            seen = True
     return tokens
 
 

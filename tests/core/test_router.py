@@ -15,7 +15,7 @@ from bot.core.request import Request
 from bot.core.router import Route, Router, anything
 from bot.core.services import Services
 from bot.knowledge.loader import load_knowledge
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import EntryKind, KnowledgeBase
 from bot.matching.matcher import Matcher, Thresholds
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from tests.shipped import SECTION_IDS
@@ -262,7 +262,9 @@ async def test_middle_band_answers_with_the_closest_topic_and_says_so(
     suggested = [link.topic for link in reply.suggestions]
     assert 1 <= len(suggested) <= 3
     assert ranked[0].entry.id not in suggested
-    assert suggested == [m.entry.id for m in ranked[1:]][: len(suggested)]
+    # Only answer entries are offered as topics to try (a partial or a decline is no topic).
+    answers = [m.entry.id for m in ranked[1:] if m.entry.kind is EntryKind.ANSWER]
+    assert suggested == answers[: len(suggested)]
 
 
 @pytest.mark.parametrize(

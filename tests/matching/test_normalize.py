@@ -13,7 +13,10 @@ from bot.matching.normalize import Normalizer, fold, raw_tokens, stem
         ("SKILLS", ["skills"]),
         ("Salário", ["salario"]),
         ("what's", ["what", "is"]),
-        ("don't", ["do", "not"]),
+        # An auxiliary do becomes "does" (a stop word); the main verb stays "do".
+        ("don't", ["does", "not"]),
+        ("what does an ML engineer do", ["what", "does", "an", "ml", "engineer", "do"]),
+        ("what do you do all day", ["what", "does", "you", "do", "all", "day"]),
         ("I'm", ["i", "am"]),
         ("wut r u", ["what", "are", "you"]),
         ("skills?!...", ["skills"]),
