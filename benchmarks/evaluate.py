@@ -6,13 +6,22 @@ and the share of band-``answer`` replies (full, confident answers) that are wron
 each kind of question that must be declined, how many were. The corpus-heldout figures are
 the ones to quote: those questions never feed the knowledge's examples.
 
+``--kfold`` measures on the whole corpus instead: its three page folds (the held-out part and
+the train part halved by page, ``fold_of``), each scored by a matcher whose knowledge has lost every
+example taken from that fold's pages, so no question is ever scored with itself (or a
+question from its own page) among the examples. Three times the questions of the held-out
+part alone, so a change's effect is less noise.
+
 Usage: python benchmarks/evaluate.py [--misses [SET ...]] [--sweep] [--write-golden]
        [--knowledge DIR] [--extra-knowledge DIR ...] [--thresholds CLOSEST,CONFIDENT[,LEAD]]
+       [--kfold]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import itertools
 from collections import Counter
 from pathlib import Path
@@ -22,7 +31,7 @@ import yaml
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.evaluation import Report, evaluate, golden, labelled_sets
+from bot.matching.evaluation import Outcome, Report, evaluate, golden, labelled_sets
 from bot.matching.matcher import Matcher, Thresholds
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -75,6 +84,70 @@ def sweep(knowledge: KnowledgeBase, sets: dict[str, list[dict[str, Any]]]) -> No
         )
 
 
+def fold_of(question: dict[str, Any]) -> int:
+    """The question's fold: 0 for the corpus's held-out part; its train part halves into 1
+    and 2 by the SHA-1 of the page address, so a page's questions stay in one fold."""
+    if question.get("split") == "heldout":
+        return 0
+    address = str(question["source"]).split("#", 1)[0]
+    return 1 + int(hashlib.sha1(address.encode("utf-8")).hexdigest(), 16) % 2
+
+
+def without_examples(knowledge: KnowledgeBase, texts: set[str]) -> KnowledgeBase:
+    """The knowledge with every example whose words equal one of ``texts`` removed."""
+    entries = tuple(
+        dataclasses.replace(
+            e, examples=tuple(x for x in e.examples if " ".join(x.split()) not in texts)
+        )
+        for e in knowledge.entries
+    )
+    return KnowledgeBase(entries, knowledge.tips, knowledge.vocabulary, knowledge.sections)
+
+
+def kfold(knowledge: KnowledgeBase, thresholds: Thresholds, misses: bool) -> None:
+    """Score every corpus question with its own page fold's examples taken out."""
+    corpus: list[dict[str, Any]] = yaml.safe_load(
+        (DATA / "corpus" / "real_questions.yaml").read_text(encoding="utf-8")
+    )
+    outcomes: list[Outcome] = []
+    for fold in range(3):
+        questions = [q for q in corpus if fold_of(q) == fold]
+        texts = {" ".join(str(q["text"]).split()) for q in questions}
+        matcher = Matcher(without_examples(knowledge, texts), thresholds)
+        report = evaluate(matcher, questions)
+        print(line(f"fold {fold}", report))
+        outcomes.extend(report.outcomes)
+    every = evaluate_outcomes(outcomes)
+    print(line("all folds", every))
+    print(f"{'':15} declined by kind: {kinds(every)}")
+    if misses:
+        print_misses(every)
+
+
+def evaluate_outcomes(outcomes: list[Outcome]) -> Report:
+    """The metrics of outcomes already computed (several matchers' together)."""
+    answerable = [o for o in outcomes if o.answerable != "no"]
+    must_decline = [o for o in outcomes if o.answerable == "no"]
+    declined = [o for o in outcomes if o.section is None]
+    accuracy = sum(o.correct for o in answerable) / len(answerable) if answerable else 1.0
+    true_declines = sum(1 for o in declined if o.answerable == "no")
+    precision = true_declines / len(declined) if declined else 1.0
+    recall = true_declines / len(must_decline) if must_decline else 1.0
+    return Report(accuracy, precision, recall, tuple(outcomes))
+
+
+def print_misses(report: Report) -> None:
+    """One line per wrong outcome."""
+    for o in report.outcomes:
+        if not o.correct:
+            got = o.section or "DECLINE"
+            want = ",".join(o.expect) or "DECLINE"
+            print(
+                f"   {o.id:8} got={got:16} want={want:28} {o.band.value:8} "
+                f"{o.score:5.1f} {o.entry} | {o.text[:70]}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", nargs="*", metavar="SET", help="list wrong outcomes (of SETs)")
@@ -82,6 +155,7 @@ def main() -> None:
     parser.add_argument("--extra-knowledge", type=Path, action="append", default=[])
     parser.add_argument("--thresholds", type=thresholds, default=Thresholds(), metavar="C,A[,L]")
     parser.add_argument("--sweep", action="store_true", help="acc/F1/wrong over a grid")
+    parser.add_argument("--kfold", action="store_true", help="the corpus in three page folds")
     parser.add_argument(
         "--write-golden", action="store_true", help=f"rewrite {GOLDEN.relative_to(DATA.parent)}"
     )
@@ -90,6 +164,9 @@ def main() -> None:
     sets = labelled_sets(DATA)
     if args.sweep:
         sweep(knowledge, sets)
+        return
+    if args.kfold:
+        kfold(knowledge, args.thresholds, args.misses is not None)
         return
     matcher = Matcher(knowledge, args.thresholds)
     pinned: dict[str, dict[str, dict[str, Any]]] = {}
@@ -100,14 +177,7 @@ def main() -> None:
         if any(o.kind for o in report.outcomes):
             print(f"{'':15} declined by kind: {kinds(report)}")
         if args.misses is not None and (not args.misses or name in args.misses):
-            for o in report.outcomes:
-                if not o.correct:
-                    got = o.section or "DECLINE"
-                    want = ",".join(o.expect) or "DECLINE"
-                    print(
-                        f"   {o.id:8} got={got:16} want={want:28} {o.band.value:8} "
-                        f"{o.score:5.1f} {o.entry} | {o.text[:70]}"
-                    )
+            print_misses(report)
     if args.write_golden:
         header = (
             "# What the matcher does with every labelled question (band and best entry), by set.\n"
