@@ -71,3 +71,18 @@ class LoggingRouter(Router):
         question_id = await log_question(self.store, f"q{next(self._numbers)}-{uuid.uuid4().hex}")
         self.logged.append(question_id)
         return replace(reply, question_id=question_id)
+
+
+def feedback_router(
+    store: SqlVoteStore, key: bytes | None = b"test hash key, not a secret"
+) -> LoggingRouter:
+    """A router on the shipped knowledge with feedback on ``store`` (off when ``key`` is
+    None) whose answers are logged, as ``mlcareer run`` will build it after the merge."""
+    from bot.core.services import build_services
+    from bot.feedback.service import Feedback
+    from bot.settings import Settings
+
+    services = build_services(Settings())
+    if key is not None:
+        services.feedback = Feedback(store, key)
+    return LoggingRouter(Router(services), store)
