@@ -36,11 +36,13 @@ def valid_question_id(value: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """What a vote came to: the reply for the voter, and whether to ask for a note now
-    (after a 👎 newly counted or changed to, never after a refused or repeated one)."""
+    """What a vote came to: the reply for the voter, whether to ask for a note now (after a
+    👎 newly counted or changed to, never after a refused or repeated one), and whether the
+    vote stands in the store (so a note given with it can be kept)."""
 
     reply: Reply
     ask_comment: bool = False
+    counted: bool = False
 
 
 def _system_now() -> datetime:
@@ -73,7 +75,8 @@ class Feedback:
             log.exception("storing a vote failed")
             return Verdict(replies.not_saved())
         ask = vote == DOWN and outcome in {VoteOutcome.NEW, VoteOutcome.CHANGED}
-        return Verdict(replies.voted(outcome, vote), ask_comment=ask)
+        counted = outcome is not VoteOutcome.UNKNOWN
+        return Verdict(replies.voted(outcome, vote), ask_comment=ask, counted=counted)
 
     async def comment(self, request: Request, question_id: str, text: str) -> Reply:
         """Keep the note ``text`` with the person's vote on ``question_id``; never raises."""
