@@ -239,3 +239,21 @@ def test_the_fake_refuses_a_modal_where_discord_would() -> None:
     assert rules.modal_problems(too_long)
     assert rules.modal_context_problems({"type": 9}, 5)
     assert not rules.modal_context_problems({"type": 9}, 3)
+
+
+def test_thumbs_keep_the_last_row_even_with_every_topic_button() -> None:
+    from bot.adapters.discord.embeds import render
+    from bot.adapters.discord.outgoing import to_view
+    from bot.core.reply import Reply, ReplyKind, TopicLink
+
+    links = tuple(TopicLink(f"topic-{n}", f"Topic {n}") for n in range(30))
+    reply = Reply(ReplyKind.ANSWER, "t", "b", related=links, question_id="q1")
+    view = to_view(render(reply, shareable=True).buttons)
+    assert view is not None
+    components = view.to_components()
+    assert len(components) == 5
+    assert [b["custom_id"] for b in components[-1]["components"]] == [
+        "mlcareer:vote:up:q1",
+        "mlcareer:vote:down:q1",
+    ]
+    assert components[-2]["components"][-1]["custom_id"] == "mlcareer:share"

@@ -270,3 +270,21 @@ async def test_feedback_switched_off_is_said_politely(store: SqlVoteStore) -> No
         assert "isn't switched on" in reply.text
         ack = await slack.submit_view(submission(router.logged[-1], "hello"))
         assert "isn't switched on" in shown(ack)
+
+
+def test_thumbs_fit_slacks_limits_beside_share_on_the_longest_answer() -> None:
+    from bot.adapters.slack.blocks import render
+    from bot.core.reply import BulletList, Reply, ReplyKind, TopicLink
+    from tests.adapters.slack.block_kit import problems
+
+    reply = Reply(
+        ReplyKind.PARTIAL,
+        "t",
+        "word " * 20_000,
+        lists=(BulletList("l", tuple("item" for _ in range(200))),),
+        related=tuple(TopicLink(f"topic-{n}", f"Topic {n}") for n in range(30)),
+        question_id="q" * 64,
+    )
+    message = render(reply, share_value="share-key")
+    assert problems(message.payload()) == []
+    assert rows(message.payload())[-1] == ["share", "vote:up", "vote:down"]
