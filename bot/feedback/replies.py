@@ -28,6 +28,15 @@ def voted(outcome: VoteOutcome, vote: int) -> Reply:
     return _notice(f"Thanks for the {thumb}. It shows us where the answers fall short.")
 
 
+def form_unavailable(reply: Reply) -> Reply:
+    """``reply`` to a counted 👎 whose note form could not be shown (an expired trigger)."""
+    return Reply(
+        kind=reply.kind,
+        title=reply.title,
+        body=f"{reply.body} (The note form couldn't open in time; the vote stands.)",
+    )
+
+
 def commented(outcome: VoteOutcome, *, cut: bool) -> Reply:
     """The answer to a note that reached the store."""
     if outcome is VoteOutcome.UNKNOWN:

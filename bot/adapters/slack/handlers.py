@@ -215,7 +215,7 @@ async def _ask_for_note(
         await modals.open_comment_form(deps.sender.client, trigger, question_id)
     except PlatformError as exc:
         log.warning("could not open the note form: %s", exc)
-        return replace(reply, body=f"{reply.body} (The note form couldn't open in time.)")
+        return feedback_replies.form_unavailable(reply)
     return reply
 
 
