@@ -10,6 +10,7 @@ import pytest
 BOT = Path(__file__).resolve().parent.parent / "bot"
 CHECKED = (
     "core",
+    "feedback",
     "knowledge",
     "console",
     "commands",

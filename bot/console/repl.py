@@ -11,7 +11,9 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.console.feedback import feedback_command, rate
 from bot.console.render import render
+from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.router import Router
 from bot.core.text import is_blank
@@ -20,7 +22,8 @@ from bot.core.text import is_blank
 QUIT_WORDS = frozenset({"/quit", "/exit", "/q", "quit", "exit", "bye", "goodbye"})
 GREETING = (
     "mlcareer: ask me about becoming an ML engineer.\n"
-    "Try 'skills', 'salary' or 'do I need a degree?'. Type 'help' for more, /quit to leave."
+    "Try 'skills', 'salary' or 'do I need a degree?'. Type 'help' for more, /quit to leave.\n"
+    "After an answer, /good or /bad [what you were looking for] rates it."
 )
 
 
@@ -31,8 +34,12 @@ def chat(
     out: TextIO = sys.stdout,
     user: str = "console",
 ) -> int:
-    """Run the conversation until /quit, end of input or Ctrl-C; returns the exit status."""
+    """Run the conversation until /quit, end of input or Ctrl-C; returns the exit status.
+
+    ``/good`` and ``/bad`` rate the last answer; they are not questions, so the answer they
+    rate stays the last one (rating twice counts once)."""
     print(GREETING, file=out, flush=True)
+    last: Reply | None = None
     while True:
         try:
             line = read_line("\nyou> ")
@@ -44,5 +51,10 @@ def chat(
         if line.strip().lower().rstrip("!.") in QUIT_WORDS:
             print("Bye!", file=out)
             return 0
-        reply = runner.run(router.handle(Request(text=line, user=user, channel="console")))
+        request = Request(text=line, user=user, channel="console")
+        rating = feedback_command(line)
+        if rating is not None:
+            reply = runner.run(rate(router, last, request, *rating))
+        else:
+            reply = last = runner.run(router.handle(request))
         print("\n" + render(reply), file=out, flush=True)

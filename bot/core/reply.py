@@ -27,6 +27,10 @@ class ReplyKind(StrEnum):
     ERROR = "error"  # the bot failed; the text is a polite apology
 
 
+# The kinds of reply a person can rate: what the knowledge answered, fully or in part.
+_RATED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.PARTIAL})
+
+
 @dataclass(frozen=True, slots=True)
 class TopicLink:
     """A topic to ask next: ``topic`` goes back to the router, ``label`` is what users see."""
@@ -53,7 +57,7 @@ class Reply:
     (``section_name`` is the section as users see it).
     ``public`` is a hint that the reply is meant for the whole channel rather than the asker.
     ``question_id`` names the question-log row this reply answers (None when nothing was
-    logged); feedback buttons carry it back.
+    logged); feedback buttons carry it back (see ``wants_feedback``).
     """
 
     kind: ReplyKind
@@ -70,6 +74,12 @@ class Reply:
     score: float | None = None
     public: bool = False
     question_id: str | None = None
+
+    @property
+    def wants_feedback(self) -> bool:
+        """Whether adapters show 👍/👎 on this reply: answers and partial answers that were
+        logged (votes are kept against the question log, so nothing else can be rated)."""
+        return self.question_id is not None and self.kind in _RATED_KINDS
 
     def plain_text(self) -> str:
         """The whole reply as plain text: a fallback for notifications and for batch output."""

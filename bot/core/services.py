@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.reply import Reply
 from bot.core.request import Request
@@ -12,6 +12,9 @@ from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.feedback.service import Feedback
 
 
 class TipsCommands(Protocol):
@@ -31,6 +34,8 @@ class Services:
     max_input_chars: int = 2000
     rng: random.Random = field(default_factory=random.Random)
     tips: TipsCommands | None = None
+    # Votes on answers: None until a votes store and MLCAREER_HASH_KEY are wired in.
+    feedback: Feedback | None = None
 
 
 def build_services(settings: Settings) -> Services:

@@ -157,6 +157,40 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WHERE paused = 0",
         ),
     ),
+    Migration(
+        8,
+        "votes on answers (feedback), one per voter per logged question",
+        # No foreign key to questions (migration 7, the question log's): the store checks
+        # that the question exists in the same transaction. Voters are keyed hashes only.
+        # The keys keep the default collation, like questions.id, so the two compare alike.
+        (
+            """
+            CREATE TABLE votes (
+                question_id TEXT NOT NULL,
+                voter_hash  TEXT NOT NULL,
+                vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+                comment     TEXT,
+                voted_at    BIGINT NOT NULL,
+                PRIMARY KEY (question_id, voter_hash)
+            ) WITHOUT ROWID
+            """,
+            # forget me deletes by voter across every question.
+            "CREATE INDEX votes_by_voter ON votes (voter_hash)",
+        ),
+        (
+            """
+            CREATE TABLE votes (
+                question_id TEXT NOT NULL,
+                voter_hash  TEXT NOT NULL,
+                vote        INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+                comment     TEXT,
+                voted_at    BIGINT NOT NULL,
+                PRIMARY KEY (question_id, voter_hash)
+            )
+            """,
+            "CREATE INDEX votes_by_voter ON votes (voter_hash)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -37,6 +37,12 @@ MIN_DESCRIPTION = 600
 TOPIC_PREFIX = "mlcareer:topic:"
 SHARE_ID = "mlcareer:share"
 SHARE_LABEL = "Share in channel"
+# Feedback buttons: "mlcareer:vote:up:<question id>" and "mlcareer:vote:down:<question id>",
+# in the last of the five rows, so they never mix with topic buttons.
+VOTE_PREFIX = "mlcareer:vote:"
+VOTES = {"up": "\N{THUMBS UP SIGN}", "down": "\N{THUMBS DOWN SIGN}"}
+VOTE_ROW = 4
+ROW_WIDTH = 5
 ELLIPSIS = "\u2026"
 BULLET = "\u2022"
 
@@ -70,6 +76,7 @@ class Button:
     label: str
     custom_id: str
     style: ButtonStyle
+    row: int | None = None  # None: the next free place; feedback buttons take VOTE_ROW
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +226,30 @@ def _fields_length(fields: list[dict[str, Any]]) -> int:
     return sum(len(field["name"]) + len(field["value"]) for field in fields)
 
 
+def vote_custom_id(direction: str, question_id: str) -> str | None:
+    """The custom id of a 👍 (``up``) or 👎 (``down``) button, or None if it can't fit."""
+    custom_id = f"{VOTE_PREFIX}{direction}:{question_id}"
+    return custom_id if len(custom_id) <= CUSTOM_ID_LIMIT else None
+
+
+def vote_buttons(reply: Reply) -> tuple[Button, ...]:
+    """👍 and 👎 in a row of their own, for a reply that wants feedback."""
+    if not reply.wants_feedback or reply.question_id is None:
+        return ()
+    found = []
+    for direction, label in VOTES.items():
+        custom_id = vote_custom_id(direction, reply.question_id)
+        if custom_id is None:
+            return ()
+        found.append(Button(label, custom_id, ButtonStyle.SECONDARY, row=VOTE_ROW))
+    return tuple(found)
+
+
 def buttons_for(reply: Reply, *, shareable: bool) -> tuple[Button, ...]:
-    """Suggestions first (primary), then related topics, then "Share in channel"."""
-    room = BUTTON_LIMIT - (1 if shareable else 0)
+    """Suggestions first (primary), then related topics, then "Share in channel"; 👍/👎 in
+    the last row when the reply wants feedback (the others then keep to four rows)."""
+    votes = vote_buttons(reply)
+    room = BUTTON_LIMIT - (ROW_WIDTH if votes else 0) - (1 if shareable else 0)
     seen: set[str] = set()
     buttons: list[Button] = []
     links: list[tuple[TopicLink, ButtonStyle]] = [
@@ -237,4 +265,4 @@ def buttons_for(reply: Reply, *, shareable: bool) -> tuple[Button, ...]:
         buttons.append(Button(label, custom_id, style))
     if shareable:
         buttons.append(Button(SHARE_LABEL, SHARE_ID, ButtonStyle.SUCCESS))
-    return tuple(buttons)
+    return (*buttons, *votes)

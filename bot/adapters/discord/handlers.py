@@ -18,7 +18,8 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.commands import CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT
-from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, render, shorten
+from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, VOTE_PREFIX, render, shorten
+from bot.adapters.discord.notes import note_modal, submitted
 from bot.adapters.discord.outgoing import NO_MENTIONS, message_kwargs, to_view
 from bot.adapters.discord.translate import (
     button_topic,
@@ -27,10 +28,14 @@ from bot.adapters.discord.translate import (
     interaction_request,
     message_request,
     topic_buttons,
+    vote_buttons_on,
+    vote_of,
+    voter_request,
 )
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router, failure_reply
+from bot.feedback import replies as feedback_replies
 from bot.matching.matcher import Matcher
 
 log = logging.getLogger(__name__)
@@ -53,6 +58,8 @@ async def on_interaction(
             await answer_autocomplete(interaction, router.services.matcher)
         elif kind is discord.InteractionType.component:
             await answer_component(interaction, router, defer_after)
+        elif kind is discord.InteractionType.modal_submit:
+            await answer_note(interaction, router)
     except Exception:
         log.exception("answering a Discord interaction failed")
         await apologise(interaction)
@@ -127,6 +134,9 @@ async def answer_component(
     if custom_id == SHARE_ID:
         await share(interaction)
         return
+    if custom_id.startswith(VOTE_PREFIX):
+        await answer_vote(interaction, router, custom_id)
+        return
     topic = button_topic(custom_id)
     if topic is None:
         notice = Reply(
@@ -137,6 +147,46 @@ async def answer_component(
         await send_reply(interaction, notice, deferred=False)
         return
     await respond(interaction, router, interaction_request(interaction, topic), defer_after)
+
+
+async def answer_vote(
+    interaction: discord.Interaction[Any], router: Router, custom_id: str
+) -> None:
+    """👍 or 👎: counted by the core and acknowledged to the voter only; a 👎 newly counted
+    is answered with the note modal instead (an interaction takes one answer)."""
+    feedback = router.services.feedback
+    parsed = vote_of(custom_id)
+    if feedback is None:
+        reply = feedback_replies.switched_off()
+    elif parsed is None:
+        reply = feedback_replies.not_ours()
+    else:
+        vote, question_id = parsed
+        verdict = await feedback.vote(voter_request(interaction), question_id, vote)
+        if verdict.ask_comment:
+            await interaction.response.send_modal(note_modal(question_id))
+            return
+        reply = verdict.reply
+    await tell_only_them(interaction, reply)
+
+
+async def answer_note(interaction: discord.Interaction[Any], router: Router) -> None:
+    """The note modal sent: stored with the vote; the voter alone hears what happened."""
+    feedback = router.services.feedback
+    question_id, note = submitted(payload(interaction))
+    if feedback is None:
+        reply = feedback_replies.switched_off()
+    elif question_id is None:
+        reply = feedback_replies.not_ours()
+    else:
+        reply = await feedback.comment(voter_request(interaction), question_id, note)
+    await tell_only_them(interaction, reply)
+
+
+async def tell_only_them(interaction: discord.Interaction[Any], reply: Reply) -> None:
+    """``reply`` as an ephemeral message, with no buttons (nothing to share or rate)."""
+    message = message_kwargs(render(reply, shareable=False))
+    await interaction.response.send_message(**message, ephemeral=True)
 
 
 async def share(interaction: discord.Interaction[Any]) -> None:
@@ -151,7 +201,7 @@ async def share(interaction: discord.Interaction[Any]) -> None:
         "embeds": source.embeds[:10],
         "allowed_mentions": NO_MENTIONS,
     }
-    view = to_view(topic_buttons(source))
+    view = to_view((*topic_buttons(source), *vote_buttons_on(source)))
     if view is not None:
         kwargs["view"] = view
     await interaction.response.send_message(**kwargs)

@@ -46,6 +46,7 @@ def to_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
                 label=button.label,
                 custom_id=button.custom_id,
                 style=getattr(discord.ButtonStyle, button.style.value),
+                row=button.row,
             )
         )
     view.stop()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -23,8 +24,9 @@ from bot.adapters.discord.commands import (
     TIPS,
     TIPS_ON_OPTIONS,
 )
-from bot.adapters.discord.embeds import TOPIC_PREFIX, Button, ButtonStyle
+from bot.adapters.discord.embeds import TOPIC_PREFIX, VOTE_PREFIX, VOTE_ROW, Button, ButtonStyle
 from bot.core.request import Request
+from bot.feedback.ports import DOWN, UP
 
 PLATFORM = "discord"
 ADMINISTRATOR = 1 << 3
@@ -167,3 +169,34 @@ def topic_buttons(message: discord.Message | None) -> tuple[Button, ...]:
             style = ButtonStyle.PRIMARY if primary else ButtonStyle.SECONDARY
             buttons.append(Button(item.label or item.custom_id, item.custom_id, style))
     return tuple(buttons)
+
+
+def vote_of(custom_id: str) -> tuple[int, str] | None:
+    """The vote (1 or -1) and question id a feedback button carries, or None when it is not
+    a well-formed one (the core checks the question id itself)."""
+    if not custom_id.startswith(VOTE_PREFIX):
+        return None
+    direction, _, question_id = custom_id[len(VOTE_PREFIX) :].partition(":")
+    vote = {"up": UP, "down": DOWN}.get(direction)
+    return None if vote is None else (vote, question_id)
+
+
+def voter_request(interaction: discord.Interaction[Any]) -> Request:
+    """The person behind a click or a modal, for the feedback service: the user and their
+    server (the guild; "" in a DM)."""
+    return replace(interaction_request(interaction, ""), workspace=str(interaction.guild_id or ""))
+
+
+def vote_buttons_on(message: discord.Message | None) -> tuple[Button, ...]:
+    """The 👍/👎 buttons on a message the bot sent, so a shared copy can be rated too."""
+    if message is None:
+        return ()
+    return tuple(
+        Button(item.label or "", item.custom_id, ButtonStyle.SECONDARY, row=VOTE_ROW)
+        for row in message.components
+        if isinstance(row, discord.ActionRow)
+        for item in row.children
+        if isinstance(item, discord.Button)
+        and item.custom_id
+        and item.custom_id.startswith(VOTE_PREFIX)
+    )

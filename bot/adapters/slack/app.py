@@ -14,10 +14,11 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers
-from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
+from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC, ACTION_VOTE_DOWN, ACTION_VOTE_UP
 from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.manifest import COMMAND
+from bot.adapters.slack.modals import CALLBACK_ID as COMMENT_FORM
 
 bolt_log = logging.getLogger("bot.adapters.slack.bolt")
 
@@ -84,6 +85,13 @@ def build_app(
     app.event("message")(_after_ack(deps, handlers.on_message, part="event"))
     app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(_after_ack(deps, handlers.on_topic_click))
     app.action(ACTION_SHARE)(_after_ack(deps, handlers.on_share))
+    app.action(ACTION_VOTE_UP)(_after_ack(deps, handlers.on_vote))
+    app.action(ACTION_VOTE_DOWN)(_after_ack(deps, handlers.on_vote))
+
+    async def comment(ack: Ack, body: dict[str, Any]) -> None:
+        await handlers.on_comment(deps, body, ack)
+
+    app.view(COMMENT_FORM)(comment)
     return app
 
 

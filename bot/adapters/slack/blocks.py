@@ -16,6 +16,9 @@ from bot.core.reply import Reply, ReplyKind, TopicLink
 
 ACTION_TOPIC = "topic"  # action ids are "topic:0", "topic:1", ... (unique within a message)
 ACTION_SHARE = "share"
+ACTION_VOTE_UP = "vote:up"  # feedback buttons carry the reply's question id as their value
+ACTION_VOTE_DOWN = "vote:down"
+VOTE_LABELS = {ACTION_VOTE_UP: "\N{THUMBS UP SIGN}", ACTION_VOTE_DOWN: "\N{THUMBS DOWN SIGN}"}
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -90,7 +93,8 @@ def render(
     shared_by: str | None = None,
 ) -> Message:
     """Render ``reply``; ``share_value`` adds a "Share in channel" button carrying that value,
-    ``shared_by`` (a Slack user id) adds a line saying who shared it."""
+    ``shared_by`` (a Slack user id) adds a line saying who shared it. A reply that wants
+    feedback (``Reply.wants_feedback``) gets 👍/👎 beside Share, or in a row of their own."""
     head: list[Block] = []
     if reply.title.strip():
         head.append(_header(reply.title))
@@ -115,8 +119,11 @@ def render(
     tail: list[Block] = []
     if reply.source:
         tail.append(_context(":books: " + fit(reply.source, MAX_SECTION_CHARS)))
+    votes = _vote_buttons(reply.question_id) if reply.wants_feedback else []
     if share_value is not None:
-        tail.append(_share_row(share_value))
+        tail.append(_share_row(share_value, votes))
+    elif votes:
+        tail.append({"type": "actions", "elements": votes})
 
     room = MAX_BLOCKS - len(head) - len(nav) - len(tail)
     if shortened or len(content) > room:
@@ -213,7 +220,21 @@ def _linkable(links: tuple[TopicLink, ...]) -> list[TopicLink]:
     return [link for link in links if link.topic.strip()][:MAX_BUTTONS]
 
 
-def _share_row(value: str) -> Block:
+def _vote_buttons(question_id: str | None) -> list[Block]:
+    if not question_id:
+        return []
+    return [
+        {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": label, "emoji": True},
+            "value": question_id[:MAX_VALUE_CHARS],
+        }
+        for action_id, label in VOTE_LABELS.items()
+    ]
+
+
+def _share_row(value: str, votes: list[Block]) -> Block:
     button = {
         "type": "button",
         "action_id": ACTION_SHARE,
@@ -221,7 +242,7 @@ def _share_row(value: str) -> Block:
         "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
         "value": value[:MAX_VALUE_CHARS],
     }
-    return {"type": "actions", "elements": [button]}
+    return {"type": "actions", "elements": [button, *votes]}
 
 
 def _safe_cut(escaped: str, limit: int) -> int:

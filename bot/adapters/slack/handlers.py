@@ -14,10 +14,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.adapters.slack import translate
+from bot.adapters.slack import modals, translate
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.background import Background
-from bot.adapters.slack.blocks import Message, render
+from bot.adapters.slack.blocks import ACTION_VOTE_UP, Message, render
 from bot.adapters.slack.dedupe import Deduplicator
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
@@ -26,6 +26,8 @@ from bot.core.request import Request
 from bot.core.router import Router, failure_reply
 from bot.core.text import clean
 from bot.errors import ChannelGoneError, PlatformError
+from bot.feedback import replies as feedback_replies
+from bot.feedback.ports import DOWN, UP
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,58 @@ async def on_share(deps: Deps, body: Mapping[str, Any]) -> None:
         await _apologise(deps, clicked)
 
 
+async def on_vote(deps: Deps, body: Mapping[str, Any]) -> None:
+    """👍 or 👎 on an answer: counted by the core, acknowledged only to the voter. A 👎 newly
+    counted opens the note form first, while the click's trigger_id is still fresh."""
+    clicked = translate.click(body)
+    try:
+        feedback = deps.router.services.feedback
+        if feedback is None:
+            reply = feedback_replies.switched_off()
+        else:
+            vote = UP if clicked.action_id == ACTION_VOTE_UP else DOWN
+            request = translate.voter_request(body)
+            verdict = await feedback.vote(request, clicked.value, vote)
+            reply = verdict.reply
+            if verdict.ask_comment:
+                reply = await _ask_for_note(deps, body, clicked.value, reply)
+        await _respond(deps, clicked, _notice_payload(reply))
+    except Exception:
+        log.exception("recording a vote failed")
+        await _apologise(deps, clicked)
+
+
+async def _ask_for_note(
+    deps: Deps, body: Mapping[str, Any], question_id: str, reply: Reply
+) -> Reply:
+    trigger = body.get("trigger_id")
+    try:
+        if not isinstance(trigger, str) or not trigger:
+            raise PlatformError("the click carried no trigger_id")
+        await modals.open_comment_form(deps.sender.client, trigger, question_id)
+    except PlatformError as exc:
+        log.warning("could not open the note form: %s", exc)
+        return feedback_replies.form_unavailable(reply)
+    return reply
+
+
+async def on_comment(deps: Deps, body: Mapping[str, Any], ack: Ack) -> None:
+    """The note form sent: stored with the vote, and the form replaced by what happened.
+    Slack waits for this acknowledgement, so a form sent twice is answered twice, once stored.
+    """
+    try:
+        question_id, text = modals.submitted(body.get("view") or {})
+        feedback = deps.router.services.feedback
+        if feedback is None:
+            reply = feedback_replies.switched_off()
+        else:
+            reply = await feedback.comment(translate.voter_request(body), question_id, text)
+    except Exception:
+        log.exception("saving a note on a vote failed")
+        reply = failure_reply()
+    await ack(response_action="update", view=modals.result_view(reply))
+
+
 async def _post_for_everyone(deps: Deps, clicked: translate.Click, message: Message) -> None:
     try:
         await deps.sender.post_message(clicked.channel, message)
@@ -211,5 +265,9 @@ async def _apologise(deps: Deps, clicked: translate.Click) -> None:
 
 
 def _notice(text: str) -> dict[str, Any]:
-    reply = Reply(kind=ReplyKind.NOTICE, title="", body=text)
+    return _notice_payload(Reply(kind=ReplyKind.NOTICE, title="", body=text))
+
+
+def _notice_payload(reply: Reply) -> dict[str, Any]:
+    """``reply`` for the clicker only, as a new message below the one clicked."""
     return render(reply).payload(response_type="ephemeral", replace_original=False)

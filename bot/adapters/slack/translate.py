@@ -132,3 +132,19 @@ def click(body: Mapping[str, Any]) -> Click:
 def click_request(clicked: Click, text: str) -> Request:
     """The request a topic button stands for, on behalf of the person who clicked it."""
     return Request(text=text, user=clicked.user, channel=clicked.channel, platform=PLATFORM)
+
+
+def voter_request(body: Mapping[str, Any]) -> Request:
+    """The person behind a button click or a modal submission, for the feedback service:
+    the user, their workspace (the team) and the channel (none for a modal)."""
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    return Request(
+        text="",
+        user=str(user.get("id") or ""),
+        channel=str(channel.get("id") or container.get("channel_id") or ""),
+        platform=PLATFORM,
+        workspace=str(team.get("id") or user.get("team_id") or ""),
+    )

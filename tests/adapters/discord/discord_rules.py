@@ -309,12 +309,70 @@ def callback_problems(body: Mapping[str, Any]) -> list[str]:
         return [f"type: unknown interaction callback type {kind!r}"]
     if kind in MESSAGE_CALLBACKS:
         return message_problems(data, new=kind == 4)
+    if kind == MODAL:
+        return modal_problems(data)
     if kind == AUTOCOMPLETE_RESULT:
         choices = data.get("choices")
         if not isinstance(choices, list):
             return ["data.choices: an autocomplete result needs a list of choices"]
         problems = [f"data.choices: at most {CHOICES_MAX}"] if len(choices) > CHOICES_MAX else []
         return problems + [p for c in choices for p in choice_problems(c, "data.choices")]
+    return []
+
+
+MODAL = 9
+MODAL_TITLE_MAX = 45
+TEXT_INPUT = 4
+TEXT_INPUT_LABEL_MAX = 45
+TEXT_INPUT_VALUE_MAX = 4000
+TEXT_INPUT_PLACEHOLDER_MAX = 100
+MODAL_ROWS_MAX = 5
+# Interactions a modal cannot answer: autocomplete (4) and a modal's own submission (5).
+NO_MODAL_FOR = {4, 5}
+
+
+def modal_problems(data: Mapping[str, Any]) -> list[str]:
+    """Why Discord would refuse a modal (interaction callback type 9)."""
+    problems = []
+    if not _length_between(data.get("custom_id"), 1, CUSTOM_ID_MAX):
+        problems.append(f"data.custom_id: must be 1-{CUSTOM_ID_MAX} characters")
+    if not _length_between(data.get("title"), 1, MODAL_TITLE_MAX):
+        problems.append(f"data.title: must be 1-{MODAL_TITLE_MAX} characters")
+    rows = data.get("components") or []
+    if not 1 <= len(rows) <= MODAL_ROWS_MAX:
+        problems.append(f"data.components: a modal holds 1-{MODAL_ROWS_MAX} rows")
+    for number, row in enumerate(rows):
+        where = f"data.components[{number}]"
+        inputs = row.get("components") or []
+        if row.get("type") != ACTION_ROW or len(inputs) != 1:
+            problems.append(f"{where}: an action row holding one text input")
+            continue
+        problems.extend(_text_input_problems(inputs[0], where))
+    return problems
+
+
+def _text_input_problems(item: Mapping[str, Any], where: str) -> list[str]:
+    problems = []
+    if item.get("type") != TEXT_INPUT:
+        problems.append(f"{where}: only text inputs are checked here")
+    if item.get("style") not in (1, 2):
+        problems.append(f"{where}: style must be 1 (short) or 2 (paragraph)")
+    if not _length_between(item.get("custom_id"), 1, CUSTOM_ID_MAX):
+        problems.append(f"{where}: custom_id must be 1-{CUSTOM_ID_MAX} characters")
+    if not _length_between(item.get("label"), 1, TEXT_INPUT_LABEL_MAX):
+        problems.append(f"{where}: label must be 1-{TEXT_INPUT_LABEL_MAX} characters")
+    low, high = item.get("min_length", 0), item.get("max_length", TEXT_INPUT_VALUE_MAX)
+    if not (0 <= low <= TEXT_INPUT_VALUE_MAX and 1 <= high <= TEXT_INPUT_VALUE_MAX and low <= high):
+        problems.append(f"{where}: min_length/max_length out of range")
+    if len(item.get("placeholder") or "") > TEXT_INPUT_PLACEHOLDER_MAX:
+        problems.append(f"{where}: placeholder over {TEXT_INPUT_PLACEHOLDER_MAX} characters")
+    return problems
+
+
+def modal_context_problems(body: Mapping[str, Any], interaction_type: int) -> list[str]:
+    """A modal sent where Discord takes none: in answer to autocomplete or to a modal."""
+    if body.get("type") == MODAL and interaction_type in NO_MODAL_FOR:
+        return ["type: a modal cannot answer this interaction"]
     return []
 
 

@@ -458,6 +458,8 @@ class FakeDiscord:
             if token in self.acknowledged:
                 return self._refuse(kind, 400, 40060, "Interaction has already been acknowledged.")
             problems = rules.callback_problems(body or {})
+            asked = int(self.interactions.get(token, {}).get("type", 2))
+            problems += rules.modal_context_problems(body or {}, asked)
         elif webhook := re.fullmatch(r"/webhooks/\d+/([^/]+)(/messages/@original)?", path):
             kind = "edit" if webhook.group(2) else "followup"
             if webhook.group(1) not in self.acknowledged:

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.adapters.slack.block_kit import problems
+from tests.adapters.slack.modal_kit import view_problems
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -81,6 +82,11 @@ class FakeSlack:
         self._envelope_ids = itertools.count(1)
         self._ts = itertools.count(1)
         self.port = 0
+        # views.open for the feedback note form: each trigger_id works once, and not at all
+        # once the test marks it expired (Slack's triggers last 3 seconds).
+        self.opened_views: list[dict[str, Any]] = []
+        self.used_triggers: set[str] = set()
+        self.expired_triggers: set[str] = set()
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -225,7 +231,30 @@ class FakeSlack:
             thread = params.get("thread_ts")
             await self._record(Sent("chat.postMessage", params, channel, thread))
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "views.open":
+            return self._feedback_views_open(params)
         return {"ok": False, "error": "unknown_method"}
+
+    def _feedback_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """views.open as Slack answers it: a used or expired trigger_id is refused
+        (``expired_trigger_id``), and so is a view Slack would not show (``invalid_arguments``).
+        """
+        trigger = str(params.get("trigger_id") or "")
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        if not trigger:
+            return {"ok": False, "error": "invalid_arguments"}
+        if trigger in self.used_triggers or trigger in self.expired_triggers:
+            return {"ok": False, "error": "expired_trigger_id"}
+        found = view_problems(view)
+        if found:
+            self.rejected.append(("views.open", found))
+            return {"ok": False, "error": "invalid_arguments"}
+        self.used_triggers.add(trigger)
+        assert isinstance(view, dict)
+        self.opened_views.append(view)
+        return {"ok": True, "view": {"id": f"V{len(self.opened_views):08d}", **view}}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()

@@ -34,6 +34,7 @@ from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
 from tests.adapters.slack.block_kit import problems
 from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, WAIT_SECONDS, FakeSlack, Sent
+from tests.adapters.slack.modal_kit import view_problems
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 
@@ -262,6 +263,20 @@ class SlackHarness:
             return
         answer = await self.post_form({"payload": json.dumps(body)})
         assert answer.status == 200, answer
+
+    async def submit_view(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Deliver a view_submission payload; the app's acknowledgement (its response_action).
+        An ``update`` answer is checked the way Slack checks a view."""
+        if self.socket_mode:
+            envelope = await self.fake.send_envelope("interactive", body)
+            ack = await self.fake.ack_for(envelope)
+        else:
+            answer = await self.post_form({"payload": json.dumps(body)})
+            assert answer.status == 200, answer
+            ack = answer.json()
+        if ack.get("response_action") == "update":
+            assert view_problems(ack.get("view")) == [], ack
+        return ack
 
     async def post_form(self, form: dict[str, str], **sign: Any) -> HttpAnswer:
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **sign)

@@ -1,0 +1,1 @@
+"""Feedback on answers: 👍/👎 votes and an optional note, one vote per person per answer."""
