@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.adapters.slack.block_kit import problems
+from tests.adapters.slack.view_kit import view_problems
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -28,6 +30,7 @@ BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
 WAIT_SECONDS = 5.0  # bounded wait for loopback I/O
+TRIGGER_SECONDS = 3.0  # how long Slack honours an interaction's trigger_id (once)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,13 @@ class FakeSlack:
         self._envelope_ids = itertools.count(1)
         self._ts = itertools.count(1)
         self.port = 0
+        # The App Home and modal surfaces (views.publish, views.open): each user's Home view
+        # as last published, the modals opened, and the trigger_ids handed out.
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self.modals: list[dict[str, Any]] = []
+        self._triggers: dict[str, float] = {}
+        self._used_triggers: set[str] = set()
+        self._trigger_ids = itertools.count(1)
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -124,6 +134,13 @@ class FakeSlack:
     def delay(self, method: str, seconds: float) -> None:
         """Answer every call of ``method`` only after ``seconds`` (a slow or hung Slack)."""
         self._delays[method] = seconds
+
+    def new_trigger(self, *, age: float = 0.0) -> str:
+        """A trigger_id as Slack puts one in an interaction, issued ``age`` seconds ago (past
+        ``TRIGGER_SECONDS`` it is stale); views.open accepts each one once."""
+        trigger = f"{next(self._trigger_ids)}.{self.port}.fake-trigger"
+        self._triggers[trigger] = time.monotonic() - age
+        return trigger
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -225,7 +242,64 @@ class FakeSlack:
             thread = params.get("thread_ts")
             await self._record(Sent("chat.postMessage", params, channel, thread))
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        if method in _VIEW_METHODS:
+            return await self._view_surface(method, params)
         return {"ok": False, "error": "unknown_method"}
+
+    async def _view_surface(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """views.publish, views.open, conversations.open and chat.postEphemeral, refusing what
+        Slack refuses (a bad view, a used or stale trigger_id, a channel without the bot)."""
+        if method == "conversations.open":
+            user = str(params.get("users") or "")
+            if not user or "," in user:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "channel": {"id": f"D{user}"}}
+        if method == "chat.postEphemeral":
+            channel, user = str(params.get("channel")), str(params.get("user") or "")
+            if channel in self.channels_without_bot:
+                return {"ok": False, "error": "not_in_channel"}
+            if not user:
+                return {"ok": False, "error": "user_not_in_channel"}
+            if self._refused("chat.postEphemeral", params):
+                return {"ok": False, "error": "invalid_blocks"}
+            await self._record(Sent("chat.postEphemeral", params, channel, params.get("thread_ts")))
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        view = params.get("view")
+        if isinstance(view, str):
+            view = json.loads(view)
+        found = view_problems(view)
+        if found:
+            self.rejected.append((method, found))
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": [f"[ERROR] {p}" for p in found]},
+            }
+        if method == "views.publish":
+            user = str(params.get("user_id") or "")
+            if not user:
+                return {"ok": False, "error": "invalid_arguments"}
+            if view.get("type") != "home":
+                return {"ok": False, "error": "invalid_arguments"}
+            self.home_views[user] = view
+        else:
+            trigger = str(params.get("trigger_id") or "")
+            issued = self._triggers.pop(trigger, None)
+            if issued is None:
+                return {
+                    "ok": False,
+                    "error": "invalid_trigger_id"
+                    if trigger not in self._used_triggers
+                    else "expired_trigger_id",
+                }
+            self._used_triggers.add(trigger)
+            if time.monotonic() - issued > TRIGGER_SECONDS:
+                return {"ok": False, "error": "expired_trigger_id"}
+            if view.get("type") != "modal":
+                return {"ok": False, "error": "invalid_arguments"}
+            self.modals.append(view)
+        await self._record(Sent(method, {"view": view}, params.get("user_id")))
+        return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **view}}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()
@@ -269,6 +343,11 @@ class FakeSlack:
         finally:
             self._sockets.remove(socket)
         return socket
+
+
+_VIEW_METHODS = frozenset(
+    {"views.publish", "views.open", "conversations.open", "chat.postEphemeral"}
+)
 
 
 def _bearer(header: str | None) -> str | None:
