@@ -57,7 +57,12 @@ async def on_home_topic(deps: Deps, body: Mapping[str, Any]) -> None:
     try:
         channel = await deps.sender.open_dm(clicked.user)
         request = Request(
-            text=clicked.value, user=clicked.user, channel=channel, platform=translate.PLATFORM
+            text=clicked.value,
+            user=clicked.user,
+            channel=channel,
+            platform=translate.PLATFORM,
+            workspace=team_of(body),
+            channel_kind="dm",
         )
         reply = await answer(deps, request)
         await deps.sender.post(channel, reply)
@@ -65,6 +70,14 @@ async def on_home_topic(deps: Deps, body: Mapping[str, Any]) -> None:
         log.error("could not answer a Home tab topic for %s: %s", clicked.user, exc)
     except Exception:
         log.exception("answering a Home tab topic failed")
+
+
+def team_of(body: Mapping[str, Any]) -> str:
+    """The workspace an interaction came from (``team`` is null in some org-wide payloads;
+    the user's own team is there then)."""
+    team = body.get("team") or {}
+    user = body.get("user") or {}
+    return str(team.get("id") or user.get("team_id") or "")
 
 
 async def on_tips_edit(deps: Deps, body: Mapping[str, Any]) -> None:

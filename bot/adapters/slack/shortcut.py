@@ -16,6 +16,7 @@ from typing import Any
 from bot.adapters.slack import translate
 from bot.adapters.slack.blocks import render
 from bot.adapters.slack.handlers import Deps, answer
+from bot.adapters.slack.home_handlers import team_of
 from bot.adapters.slack.manifest import SHORTCUT
 from bot.adapters.slack.shares import can_share
 from bot.core.reply import Reply, ReplyKind
@@ -48,7 +49,12 @@ async def on_ask_shortcut(deps: Deps, body: Mapping[str, Any]) -> None:
     try:
         if question:
             request = Request(
-                text=question, user=user, channel=channel, platform=translate.PLATFORM
+                text=question,
+                user=user,
+                channel=channel,
+                platform=translate.PLATFORM,
+                workspace=team_of(body),
+                channel_kind="dm" if channel.startswith("D") else "channel",
             )
             reply = await answer(deps, request)
         else:

@@ -173,6 +173,19 @@ async def test_a_home_topic_button_answers_in_the_bots_dm(slack: SlackHarness) -
     assert sent.payload["blocks"][0]["text"]["text"] == expected.title
 
 
+async def test_a_home_topic_request_is_a_dm_in_the_clickers_workspace() -> None:
+    tips = RecordingTips()  # "tips status" reaches it with the request the adapter built
+    async with SlackHarness(tips=tips) as slack:
+        await slack.click(payloads.action("block_actions_home", value="tips status"))
+        await slack.fake.wait_until(lambda: bool(slack.posted()))
+    [request] = tips.requests
+    assert (request.workspace, request.channel_kind, request.channel) == (
+        "T0TEST",
+        "dm",
+        "DU0ASKER",
+    )
+
+
 async def test_edit_opens_a_modal_with_the_channels_settings_chosen(
     tips_service: TipsService, tips_store: TipsStore
 ) -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot.adapters.slack.shortcut import ANSWERED_HERE
 from bot.core.request import Request
 from tests.adapters.slack import payloads
+from tests.adapters.slack.conftest import RecordingTips
 from tests.adapters.slack.harness import SlackHarness
 
 QUESTION = "@U0OTHER is a master's degree worth it for ML jobs?"  # as the fixture's text reads
@@ -99,3 +100,19 @@ async def test_markup_in_the_message_is_read_as_a_person_wrote_it(slack: SlackHa
     [sent] = slack.fake.sent("chat.postEphemeral")
     title = await expected_title(slack, "what & how much do ML engineers earn?")
     assert sent.payload["blocks"][0]["text"]["text"] == title
+
+
+async def test_the_request_names_the_workspace_and_kind_of_conversation() -> None:
+    tips = RecordingTips()  # "tips ..." questions reach it with the request the adapter built
+    async with SlackHarness(tips=tips) as slack:
+        await slack.interact(shortcut(text="tips status"))
+        org_wide = shortcut(text="tips status")
+        org_wide["team"] = None  # as in org-wide installs; the user's team is there instead
+        org_wide["user"]["team_id"] = "T0GRIDWS1"
+        org_wide["channel"]["id"] = "D0SOMEDM"
+        await slack.interact(org_wide)
+        await slack.fake.wait_until(lambda: len(slack.fake.sent("chat.postEphemeral")) == 2)
+    assert [(r.workspace, r.channel_kind, r.user) for r in tips.requests] == [
+        ("T0TEST", "channel", "U0ASKER"),
+        ("T0GRIDWS1", "dm", "U0ASKER"),
+    ]
