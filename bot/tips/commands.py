@@ -96,6 +96,11 @@ class TipsService:
             return await self._tip_now(key)
         return replies.usage_reply()
 
+    async def subscriptions(self, platform: str) -> list[Subscription]:
+        """Every subscription on ``platform`` (paused ones too), ordered by channel: what an
+        admin's overview lists (the Slack Home tab)."""
+        return [s for s in await self._subscriptions.all() if s.key.platform == platform]
+
     async def _turn_on(self, key: ChannelKey, args: str, user: str) -> Reply:
         try:
             wanted = parse_on(args)

@@ -156,6 +156,20 @@ async def test_an_unknown_subcommand_without_a_near_one_shows_usage(service: Tip
     assert reply.lists
 
 
+async def test_subscriptions_lists_one_platforms_channels_paused_ones_too(
+    service: TipsService, store: TipsStore, clock: FakeClock
+) -> None:
+    await service.handle(admin(channel="C2"), "on 08:30 Europe/Berlin")
+    await service.handle(admin(channel="C1"), "on")
+    await service.handle(admin(platform="discord", channel="42"), "on")
+    await store.pause(ChannelKey("slack", "C2"), "channel_not_found", clock.now())
+    listed = await service.subscriptions("slack")
+    assert [s.key.channel for s in listed] == ["C1", "C2"]
+    assert listed[1].paused
+    assert [s.key.channel for s in await service.subscriptions("discord")] == ["42"]
+    assert await service.subscriptions("console") == []
+
+
 async def test_tips_off_removes_the_subscription(service: TipsService, store: TipsStore) -> None:
     await service.handle(admin(), "on")
     assert (await service.handle(admin(), "off")).title == "Daily tips are off in this channel"

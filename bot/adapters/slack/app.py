@@ -13,10 +13,11 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import handlers
+from bot.adapters.slack import handlers, home_handlers, schedule_modal, shortcut
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC, ACTION_VOTE_DOWN, ACTION_VOTE_UP
 from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
 from bot.adapters.slack.handlers import Ack, Deps
+from bot.adapters.slack.home import ACTION_HOME_TOPIC, ACTION_TIPS_EDIT
 from bot.adapters.slack.manifest import COMMAND
 from bot.adapters.slack.modals import CALLBACK_ID as COMMENT_FORM
 
@@ -92,6 +93,23 @@ def build_app(
         await handlers.on_comment(deps, body, ack)
 
     app.view(COMMENT_FORM)(comment)
+
+    async def schedule_saved(ack: Ack, body: dict[str, Any]) -> None:
+        await home_handlers.on_schedule_submit(deps, body, ack)
+
+    app.event("app_home_opened")(_after_ack(deps, home_handlers.on_home_opened, part="event"))
+    app.action(re.compile(rf"^{ACTION_HOME_TOPIC}:\d+$"))(
+        _after_ack(deps, home_handlers.on_home_topic)
+    )
+    app.action(re.compile(rf"^{ACTION_TIPS_EDIT}:\d+$"))(
+        _after_ack(deps, home_handlers.on_tips_edit)
+    )
+    app.view_submission(schedule_modal.CALLBACK_ID)(schedule_saved)
+    message_shortcut: dict[str, str | re.Pattern[Any]] = {
+        "type": "message_action",
+        "callback_id": shortcut.CALLBACK_ID,
+    }
+    app.shortcut(message_shortcut)(_after_ack(deps, shortcut.on_ask_shortcut))
     return app
 
 

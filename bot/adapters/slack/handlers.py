@@ -21,6 +21,8 @@ from bot.adapters.slack.blocks import ACTION_VOTE_UP, Message, render
 from bot.adapters.slack.dedupe import Deduplicator
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
+from bot.adapters.slack.tips_admin import TipsAdmin
+from bot.adapters.slack.views import ViewPublisher
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router, failure_reply
@@ -54,6 +56,9 @@ class Deps:
     background: Background
     bot_user_id: str | None = None
     ack_budget: float = ACK_BUDGET_SECONDS
+    # The Home tab and its modal; without a tips service the Home tab has no admin part.
+    views: ViewPublisher | None = None
+    tips: TipsAdmin | None = None
 
 
 async def answer(deps: Deps, request: Request) -> Reply:

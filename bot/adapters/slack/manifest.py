@@ -24,9 +24,20 @@ SCOPES: dict[str, str] = {
     "chat:write": "posts answers in threads and DMs, shared answers and daily tips",
     "im:history": "lets the bot read direct messages sent to it, to answer them",
     "users:read": "checks whether a person changing daily tips is a workspace admin",
+    "im:write": "opens a DM to answer a Home tab topic button or a shortcut the bot cannot "
+    "answer in its channel",
 }
 
-BOT_EVENTS = ("app_mention", "message.im")
+BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")
+
+# The message shortcut (in every message's "More actions" menu); the callback id is the one
+# ``shortcut.CALLBACK_ID`` listens for.
+SHORTCUT = {
+    "name": "Ask mlcareer",
+    "type": "message",
+    "callback_id": "ask_mlcareer",
+    "description": "Ask mlcareer about this message (only you see the answer)",
+}
 
 
 def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str, Any]:
@@ -51,12 +62,13 @@ def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str
         },
         "features": {
             "app_home": {
-                "home_tab_enabled": False,
+                "home_tab_enabled": True,
                 "messages_tab_enabled": True,
                 "messages_tab_read_only_enabled": False,
             },
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [command],
+            "shortcuts": [dict(SHORTCUT)],
         },
         "oauth_config": {"scopes": {"bot": list(SCOPES)}},
         "settings": {

@@ -29,6 +29,8 @@ from bot.adapters.slack.retry import Sleep
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.server import build_web_app
 from bot.adapters.slack.shares import ShareStore
+from bot.adapters.slack.tips_admin import TipsAdmin
+from bot.adapters.slack.views import ViewPublisher
 from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
@@ -104,6 +106,7 @@ class SlackRunner:
         return None
 
     def _build_app(self, mode: Mode) -> AsyncApp:
+        tips = self.router.services.tips  # set by ``serve`` before the runner runs
         deps = Deps(
             router=self.router,
             sender=self.slack_sender,
@@ -114,6 +117,8 @@ class SlackRunner:
             background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
+            views=ViewPublisher(self.client),
+            tips=tips if isinstance(tips, TipsAdmin) else None,
         )
         secret = self.settings.slack_signing_secret
         return build_app(

@@ -82,6 +82,27 @@ class SlackSender:
         except (SlackClientError, *NETWORK_ERRORS) as exc:
             raise platform_error(exc, "chat.postMessage") from exc
 
+    async def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
+        """Show ``message`` in ``channel`` to ``user`` alone; ``ChannelGoneError`` when the bot
+        is not in that channel (or cannot see it)."""
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user, text=message.text, blocks=list(message.blocks)
+            )
+        except (SlackClientError, *NETWORK_ERRORS) as exc:
+            raise platform_error(exc, "chat.postEphemeral") from exc
+
+    async def open_dm(self, user: str) -> str:
+        """The id of the bot's direct-message channel with ``user`` (opened if need be)."""
+        try:
+            response = await self.client.conversations_open(users=user)
+        except (SlackClientError, *NETWORK_ERRORS) as exc:
+            raise platform_error(exc, "conversations.open") from exc
+        channel = (response.get("channel") or {}).get("id")
+        if not isinstance(channel, str) or not channel:
+            raise PlatformError("Slack conversations.open returned no channel")
+        return channel
+
 
 class Responder:
     """Sends messages to response_urls (answers to slash commands and button clicks).

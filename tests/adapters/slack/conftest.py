@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
+from bot.tips.commands import TipsService
+from bot.tips.ports import TipsStore
+from bot.tips.stores import open_store
+from bot.tips.testing import FakeClock
 from tests.adapters.slack.fake_slack import FakeSlack
 from tests.adapters.slack.harness import SlackHarness
+from tests.shipped import SHIPPED
 
 
 @dataclass
@@ -52,3 +59,23 @@ async def slack() -> AsyncIterator[SlackHarness]:
 async def socket_slack() -> AsyncIterator[SlackHarness]:
     async with SlackHarness(socket_mode=True) as harness:
         yield harness
+
+
+@pytest.fixture
+async def tips_store(tmp_path: Path) -> AsyncIterator[TipsStore]:
+    """A real daily-tips database (SQLite in the test's directory)."""
+    store = await open_store(f"sqlite:///{tmp_path / 'tips.db'}")
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+def tips_service(tips_store: TipsStore) -> TipsService:
+    """The real tips service on that database, at a fixed time (Monday 3 June 2024, 08:00)."""
+    return TipsService(
+        subscriptions=tips_store,
+        decks=tips_store,
+        history=tips_store,
+        knowledge=SHIPPED,
+        clock=FakeClock(datetime(2024, 6, 3, 8, 0, tzinfo=UTC)),
+    )

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.adapters.slack.block_kit import problems
-from tests.adapters.slack.modal_kit import view_problems
+from tests.adapters.slack.modal_kit import view_problems as modal_problems
+from tests.adapters.slack.view_kit import view_problems
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -29,6 +31,7 @@ BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
 WAIT_SECONDS = 5.0  # bounded wait for loopback I/O
+TRIGGER_SECONDS = 3.0  # how long Slack honours an interaction's trigger_id (once)
 
 
 @dataclass(frozen=True)
@@ -82,11 +85,15 @@ class FakeSlack:
         self._envelope_ids = itertools.count(1)
         self._ts = itertools.count(1)
         self.port = 0
-        # views.open for the feedback note form: each trigger_id works once, and not at all
-        # once the test marks it expired (Slack's triggers last 3 seconds).
-        self.opened_views: list[dict[str, Any]] = []
+        # The App Home and modal surfaces (views.publish, views.open): each user's Home view
+        # as last published, the modals opened, and the trigger_ids handed out.
+        self.home_views: dict[str, dict[str, Any]] = {}
+        self.modals: list[dict[str, Any]] = []
+        self._triggers: dict[str, float] = {}
+        # Triggers used once (views.open takes each once) and ones a test marked expired.
         self.used_triggers: set[str] = set()
         self.expired_triggers: set[str] = set()
+        self._trigger_ids = itertools.count(1)
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -130,6 +137,18 @@ class FakeSlack:
     def delay(self, method: str, seconds: float) -> None:
         """Answer every call of ``method`` only after ``seconds`` (a slow or hung Slack)."""
         self._delays[method] = seconds
+
+    @property
+    def opened_views(self) -> list[dict[str, Any]]:
+        """The modals views.open accepted, in order (the feedback tests' name for them)."""
+        return self.modals
+
+    def new_trigger(self, *, age: float = 0.0) -> str:
+        """A trigger_id as Slack puts one in an interaction, issued ``age`` seconds ago (past
+        ``TRIGGER_SECONDS`` it is stale); views.open accepts each one once."""
+        trigger = f"{next(self._trigger_ids)}.{self.port}.fake-trigger"
+        self._triggers[trigger] = time.monotonic() - age
+        return trigger
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -231,30 +250,68 @@ class FakeSlack:
             thread = params.get("thread_ts")
             await self._record(Sent("chat.postMessage", params, channel, thread))
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
-        if method == "views.open":
-            return self._feedback_views_open(params)
+        if method in _VIEW_METHODS:
+            return await self._view_surface(method, params)
         return {"ok": False, "error": "unknown_method"}
 
-    def _feedback_views_open(self, params: dict[str, Any]) -> dict[str, Any]:
-        """views.open as Slack answers it: a used or expired trigger_id is refused
-        (``expired_trigger_id``), and so is a view Slack would not show (``invalid_arguments``).
-        """
-        trigger = str(params.get("trigger_id") or "")
+    async def _view_surface(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """views.publish, views.open, conversations.open and chat.postEphemeral, refusing what
+        Slack refuses (a bad view, a used or stale trigger_id, a channel without the bot)."""
+        if method == "conversations.open":
+            user = str(params.get("users") or "")
+            if not user or "," in user:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "channel": {"id": f"D{user}"}}
+        if method == "chat.postEphemeral":
+            channel, user = str(params.get("channel")), str(params.get("user") or "")
+            if channel in self.channels_without_bot:
+                return {"ok": False, "error": "not_in_channel"}
+            if not user:
+                return {"ok": False, "error": "user_not_in_channel"}
+            if self._refused("chat.postEphemeral", params):
+                return {"ok": False, "error": "invalid_blocks"}
+            await self._record(Sent("chat.postEphemeral", params, channel, params.get("thread_ts")))
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         view = params.get("view")
         if isinstance(view, str):
             view = json.loads(view)
-        if not trigger:
-            return {"ok": False, "error": "invalid_arguments"}
-        if trigger in self.used_triggers or trigger in self.expired_triggers:
-            return {"ok": False, "error": "expired_trigger_id"}
         found = view_problems(view)
+        if method == "views.open" and not found:
+            found = modal_problems(view)
         if found:
-            self.rejected.append(("views.open", found))
-            return {"ok": False, "error": "invalid_arguments"}
-        self.used_triggers.add(trigger)
-        assert isinstance(view, dict)
-        self.opened_views.append(view)
-        return {"ok": True, "view": {"id": f"V{len(self.opened_views):08d}", **view}}
+            self.rejected.append((method, found))
+            return {
+                "ok": False,
+                "error": "invalid_arguments",
+                "response_metadata": {"messages": [f"[ERROR] {p}" for p in found]},
+            }
+        if method == "views.publish":
+            user = str(params.get("user_id") or "")
+            if not user:
+                return {"ok": False, "error": "invalid_arguments"}
+            if view.get("type") != "home":
+                return {"ok": False, "error": "invalid_arguments"}
+            self.home_views[user] = view
+        else:
+            trigger = str(params.get("trigger_id") or "")
+            if trigger in self.expired_triggers:
+                return {"ok": False, "error": "expired_trigger_id"}
+            issued = self._triggers.pop(trigger, None)
+            if issued is None:
+                return {
+                    "ok": False,
+                    "error": "invalid_trigger_id"
+                    if trigger not in self.used_triggers
+                    else "expired_trigger_id",
+                }
+            self.used_triggers.add(trigger)
+            if time.monotonic() - issued > TRIGGER_SECONDS:
+                return {"ok": False, "error": "expired_trigger_id"}
+            if view.get("type") != "modal":
+                return {"ok": False, "error": "invalid_arguments"}
+            self.modals.append(view)
+        await self._record(Sent(method, {"view": view}, params.get("user_id")))
+        return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **view}}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         payload = await request.json()
@@ -298,6 +355,11 @@ class FakeSlack:
         finally:
             self._sockets.remove(socket)
         return socket
+
+
+_VIEW_METHODS = frozenset(
+    {"views.publish", "views.open", "conversations.open", "chat.postEphemeral"}
+)
 
 
 def _bearer(header: str | None) -> str | None:

@@ -278,6 +278,24 @@ class SlackHarness:
             assert view_problems(ack.get("view")) == [], ack
         return ack
 
+    async def interact(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Deliver an interactive payload (a click, a shortcut, a modal's submission); what
+        the bot put in its acknowledgement ({} for an empty one)."""
+        if self.socket_mode:
+            envelope = await self.fake.send_envelope("interactive", body)
+            return await self.fake.ack_for(envelope)
+        answer = await self.post_form({"payload": json.dumps(body)})
+        assert answer.status == 200, answer
+        return answer.json()
+
+    async def open_home(self, user: str = "U0ASKER", **fields: Any) -> dict[str, Any]:
+        """Open the app's Home tab as ``user``; the Home view the bot published for them."""
+        before = len(self.fake.sent("views.publish"))
+        body = payloads.event("app_home_opened", self._event_id(), user=user, **fields)
+        await self.deliver_event(body)
+        await self.fake.wait_until(lambda: len(self.fake.sent("views.publish")) > before)
+        return self.fake.home_views[user]
+
     async def post_form(self, form: dict[str, str], **sign: Any) -> HttpAnswer:
         return await self.post(urlencode(form), "application/x-www-form-urlencoded", **sign)
 

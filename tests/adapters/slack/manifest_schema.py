@@ -58,6 +58,14 @@ RULES: dict[str, Any] = {
                 "should_escape": boolean,
             }
         ],
+        "shortcuts": [
+            {
+                "name": text(1, 24),
+                "type": text(6, 7, r"^(global|message)$"),
+                "callback_id": text(1, 255),
+                "description": text(1, 150),
+            }
+        ],
     },
     "oauth_config": {"scopes": {"bot": [text(1, 50)], "user": [text(1, 50)]}},
     "settings": {
@@ -74,6 +82,7 @@ REQUIRED: dict[str, set[str]] = {
     "display_information": {"name"},
     "features.bot_user": {"display_name"},
     "features.slash_commands[]": {"command", "description"},
+    "features.shortcuts[]": {"name", "type", "callback_id", "description"},
     "settings.interactivity": {"is_enabled"},
 }
 

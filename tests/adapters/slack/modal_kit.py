@@ -65,11 +65,13 @@ def _input(where: str, block: Mapping[str, Any]) -> Iterator[str]:
     if "hint" in block:
         yield from _plain(f"{where} hint", block.get("hint"), MAX_LABEL)
     element = block.get("element")
-    if not isinstance(element, Mapping) or element.get("type") != "plain_text_input":
-        yield f"{where}: only plain_text_input is checked here"
+    if not isinstance(element, Mapping) or not element.get("type"):
+        yield f"{where}: the input has no element"
         return
     if not element.get("action_id"):
         yield f"{where}: the input has no action_id"
+    if element.get("type") != "plain_text_input":
+        return  # select menus are checked by view_kit
     length = element.get("max_length", MAX_INPUT_LENGTH)
     if not isinstance(length, int) or not 1 <= length <= MAX_INPUT_LENGTH:
         yield f"{where}: max_length {length!r} out of range"

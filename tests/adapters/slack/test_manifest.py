@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.adapters.slack import shortcut as ask_shortcut
 from bot.adapters.slack.manifest import (
     BOT_EVENTS,
     SCOPES,
@@ -15,6 +16,8 @@ from bot.adapters.slack.manifest import (
     manifest_yaml,
     request_url,
 )
+from bot.core.request import Request
+from bot.tips.commands import TipsService
 from tests.adapters.slack import manifest_schema, payloads
 from tests.adapters.slack.conftest import RecordingTips
 from tests.adapters.slack.harness import SlackHarness
@@ -27,12 +30,23 @@ def test_socket_mode_manifest_has_the_command_events_and_minimal_scopes() -> Non
     [command] = data["features"]["slash_commands"]
     assert command["command"] == "/mlcareer"
     assert "url" not in command
-    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
+    assert data["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_mention",
+        "message.im",
+        "app_home_opened",
+    ]
     assert data["settings"]["interactivity"]["is_enabled"] is True
     assert sorted(data["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "app_mentions:read", "chat:write", "im:history", "users:read"]
+        ["commands", "app_mentions:read", "chat:write", "im:history", "users:read", "im:write"]
     )
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_the_message_shortcut_is_the_one_the_bot_listens_for() -> None:
+    [shortcut] = manifest()["features"]["shortcuts"]
+    assert shortcut["type"] == "message"
+    assert shortcut["callback_id"] == ask_shortcut.CALLBACK_ID == "ask_mlcareer"
 
 
 def test_every_scope_says_why_it_is_needed_in_the_yaml() -> None:
@@ -79,13 +93,26 @@ def test_the_schema_check_catches_what_slack_refuses() -> None:
 
 
 # What each event and each Web API method the bot uses needs (Slack's scope reference).
-EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history"}
-METHOD_SCOPES = {"chat.postMessage": "chat:write", "users.info": "users:read", "auth.test": None}
+EVENT_SCOPES = {
+    "app_mention": "app_mentions:read",
+    "message.im": "im:history",
+    "app_home_opened": None,
+}
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "users.info": "users:read",
+    "conversations.open": "im:write",
+    "views.publish": None,
+    "views.open": None,
+    "auth.test": None,
+}
 
 
 def test_scopes_are_exactly_what_the_events_the_command_and_the_calls_need() -> None:
     needed = {EVENT_SCOPES[event] for event in BOT_EVENTS} | {"commands"}
-    needed |= {scope for scope in METHOD_SCOPES.values() if scope}
+    needed |= set(METHOD_SCOPES.values())
+    needed.discard(None)
     assert set(SCOPES) == needed
 
 
@@ -104,6 +131,28 @@ async def test_every_web_api_call_the_bot_makes_is_covered_by_a_scope() -> None:
         await slack.fake.wait_until(lambda: bool(slack.fake.sent("response_url")))
     called = {call.method for call in slack.fake.calls}
     assert {"auth.test", "chat.postMessage", "users.info"} <= called
+    assert called <= set(METHOD_SCOPES)
+
+
+async def test_the_home_tab_modal_and_shortcut_need_no_scope_beyond_the_manifest(
+    tips_service: TipsService,
+) -> None:
+    await tips_service.handle(Request("", "U0ADMIN", "C0TIPS", "slack", is_admin=True), "on")
+    async with SlackHarness(tips=tips_service, slack_admins={"U0ADMIN"}) as slack:
+        view = await slack.open_home("U0ADMIN")
+        [edit] = [b["accessory"] for b in view["blocks"] if "accessory" in b]
+        click = payloads.action("block_actions_home", trigger_id=slack.fake.new_trigger())
+        click["user"]["id"] = "U0ADMIN"
+        click["actions"][0].update(action_id=edit["action_id"], value=edit["value"])
+        await slack.click(click)
+        await slack.fake.wait_until(lambda: bool(slack.fake.modals))
+        await slack.click(payloads.action("block_actions_home", value="skills"))
+        await slack.interact(payloads.load("message_action"))
+        slack.fake.channels_without_bot.add("C0GENERAL")
+        await slack.interact(payloads.load("message_action"))
+        await slack.fake.wait_until(lambda: len(slack.posted()) == 2)
+    called = {call.method for call in slack.fake.calls}
+    assert {"views.publish", "views.open", "conversations.open", "chat.postEphemeral"} <= called
     assert called <= set(METHOD_SCOPES)
 
 

@@ -66,7 +66,7 @@ async def click(
     slack: SlackHarness, action_id: str, value: str, *, trigger: str | None = None
 ) -> tuple[str, Sent]:
     """Click a vote button; the trigger_id it carried and the reply the voter got."""
-    trigger = trigger or f"trigger-{next(_numbers)}"
+    trigger = trigger or slack.fake.new_trigger()
     body = payloads.action("block_actions_share", value=value, trigger_id=trigger)
     body["actions"][0]["action_id"] = action_id
     body["response_url"] = slack.fake.response_url(f"vote{next(_numbers)}")
@@ -174,22 +174,30 @@ async def test_an_expired_trigger_still_counts_the_vote(
     slack: SlackHarness, router: LoggingRouter, store: SqlVoteStore
 ) -> None:
     question = await answer(slack, router)
-    slack.fake.expired_triggers.add("late-trigger")
-    _, reply = await click(slack, "vote:down", question, trigger="late-trigger")
+    _, reply = await click(slack, "vote:down", question, trigger=slack.fake.new_trigger(age=10))
     assert "couldn't open in time" in reply.text
     assert slack.fake.opened_views == []
     assert await votes(store, question) == [(voter(), -1, None)]
 
 
 async def test_a_used_trigger_is_refused_like_slack(slack: SlackHarness) -> None:
-    slack.fake.used_triggers.add("t1")
-    assert (await slack.fake._answer("views.open", {"trigger_id": "t1", "view": {}})) == {
+    used = slack.fake.new_trigger()
+    slack.fake.used_triggers.add(used)
+    slack.fake._triggers.pop(used)
+    fine = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Note"},
+        "blocks": [{"type": "section", "text": {"type": "plain_text", "text": "hi"}}],
+    }
+    assert (await slack.fake._answer("views.open", {"trigger_id": used, "view": fine})) == {
         "ok": False,
         "error": "expired_trigger_id",
     }
     too_long = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
-    refused = await slack.fake._answer("views.open", {"trigger_id": "t2", "view": too_long})
-    assert refused == {"ok": False, "error": "invalid_arguments"}
+    fresh = slack.fake.new_trigger()
+    refused = await slack.fake._answer("views.open", {"trigger_id": fresh, "view": too_long})
+    assert refused["ok"] is False
+    assert refused["error"] == "invalid_arguments"
     slack.fake.rejected.clear()  # refused on purpose; the harness checks nothing else was
 
 
