@@ -121,7 +121,8 @@ def command_definition(knowledge: KnowledgeBase) -> dict[str, Any]:
 
 
 def message_command() -> dict[str, Any]:
-    """ "Ask mlcareer about this message": Discord refuses a description on message commands."""
+    """The message menu's "Ask mlcareer about this message" (Discord refuses a description on
+    message commands)."""
     return {"type": MESSAGE, "name": ASK_MESSAGE}
 
 

@@ -1,9 +1,9 @@
 """Plain async functions that answer Discord events; each receives what it depends on.
 
 Interactions: ``/mlcareer`` commands, "Ask mlcareer about this message", ``ask`` autocomplete
-and button clicks; what can't work where it was asked (``gates``) is explained instead. Every one is
-answered (or deferred) well inside Discord's three seconds: the router usually answers in
-milliseconds, and if it has not answered after ``defer_after`` seconds the interaction is
+and button clicks; what can't work where it was asked is explained instead (``gates``). Every
+one is answered (or deferred) well inside Discord's three seconds: the router usually answers
+in milliseconds, and if it has not answered after ``defer_after`` seconds the interaction is
 deferred and the answer follows. Messages: mentions (answered as a reply) and DMs.
 Any failure is logged with its traceback and the user gets a polite reply where one is possible.
 """
