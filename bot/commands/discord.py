@@ -36,7 +36,7 @@ def print_invite(args: argparse.Namespace, settings: Settings) -> int:
         require_token,
         snowflake,
     )
-    from bot.adapters.discord.invite import PERMISSIONS, invite_url
+    from bot.adapters.discord.invite import PERMISSIONS, invite_url, user_install_url
 
     application_id = snowflake("--application-id", args.application_id) or snowflake(
         "DISCORD_APPLICATION_ID", settings.discord_application_id
@@ -53,4 +53,9 @@ def print_invite(args: argparse.Namespace, settings: Settings) -> int:
     print("\nPermissions requested:", file=sys.stderr)
     for permission in PERMISSIONS:
         print(f"  {permission.name}: {permission.why}", file=sys.stderr)
+    print(
+        "\nTo use mlcareer as your own app, in any server or DM (User Install ticked on the "
+        f"portal's Installation page):\n  {user_install_url(application_id)}",
+        file=sys.stderr,
+    )
     return 0

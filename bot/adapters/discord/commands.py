@@ -1,10 +1,14 @@
-"""The ``/mlcareer`` application command, generated from the knowledge base.
+"""The ``/mlcareer`` application command and the "Ask mlcareer" message command.
 
-``command_definition`` returns the JSON Discord receives when commands are synced: one
-subcommand per knowledge section (``/mlcareer skills``), ``ask`` with autocomplete, ``tip``,
-``topics``, ``about``, ``help`` and the ``tips`` group for daily tips. ``limit_problems`` checks
-it against Discord's limits, and ``same_commands`` compares it with what the API already has,
-so start-up only writes commands when their definition changed.
+``command_definition`` returns the JSON Discord receives for ``/mlcareer``, generated from the
+knowledge base: one subcommand per knowledge section (``/mlcareer skills``), ``ask`` with
+autocomplete, ``tip``, ``topics``, ``about``, ``help`` and the ``tips`` group for daily tips.
+``message_command`` is the message context-menu command that asks about a message's text.
+``command_definitions`` is both, as one scope (a server, or global) receives them: only global
+commands carry ``contexts`` and ``integration_types`` (Discord's rule), which let a user
+install the app to themselves and use it in any server, DM or group DM. ``limit_problems``
+checks a command against Discord's limits, and ``same_commands`` compares the definitions with
+what the API already has, so start-up only writes commands when they changed.
 """
 
 from __future__ import annotations
@@ -22,13 +26,21 @@ SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
 STRING = 3
 CHAT_INPUT = 1
+MESSAGE = 3  # a message context-menu command
 
 # Where the command may be used (interaction context types) and how the app is installed.
 CONTEXT_GUILD = 0
 CONTEXT_BOT_DM = 1
+CONTEXT_PRIVATE_CHANNEL = 2  # group DMs and DMs between people (user installs only)
 GUILD_INSTALL = 0
+USER_INSTALL = 1
+
+# The message command's name, as shown in the message menu's Apps section (at most 32
+# characters; message commands may use capitals and spaces).
+ASK_MESSAGE = "Ask mlcareer about this message"
 
 # Discord's limits on application commands.
+NAME_LIMIT = 32
 NAME_PATTERN = re.compile(r"^[-_\w]{1,32}$")
 DESCRIPTION_LIMIT = 100
 OPTION_LIMIT = 25
@@ -104,10 +116,35 @@ def command_definition(knowledge: KnowledgeBase) -> dict[str, Any]:
         "type": CHAT_INPUT,
         "name": COMMAND_NAME,
         "description": "Career advice on becoming and growing as a machine learning engineer",
-        "contexts": [CONTEXT_GUILD, CONTEXT_BOT_DM],
-        "integration_types": [GUILD_INSTALL],
         "options": options,
     }
+
+
+def message_command() -> dict[str, Any]:
+    """The message menu's "Ask mlcareer about this message" (Discord refuses a description on
+    message commands)."""
+    return {"type": MESSAGE, "name": ASK_MESSAGE}
+
+
+def command_definitions(
+    knowledge: KnowledgeBase, *, global_scope: bool, user_install: bool
+) -> list[dict[str, Any]]:
+    """Every command of the app, as one bulk overwrite of a scope sends them.
+
+    Global commands say where they work: installed to a server (used there and in the bot's
+    DM) and, when the application offers it (``user_install``: "User Install" ticked in the
+    developer portal, which Discord requires before a command may ask for it), installed to a
+    user, usable in any server, DM or group DM. Server commands may not carry these fields.
+    """
+    commands = [command_definition(knowledge), message_command()]
+    if not global_scope:
+        return commands
+    installs = [GUILD_INSTALL, USER_INSTALL] if user_install else [GUILD_INSTALL]
+    contexts = [CONTEXT_GUILD, CONTEXT_BOT_DM]
+    if user_install:
+        contexts.append(CONTEXT_PRIVATE_CHANNEL)
+    scoped = {"contexts": contexts, "integration_types": installs}
+    return [{**command, **scoped} for command in commands]
 
 
 def tips_group() -> dict[str, Any]:
@@ -169,13 +206,29 @@ def fit_description(text: str) -> str:
 
 
 def limit_problems(command: Mapping[str, Any]) -> list[str]:
-    """Every way ``command`` breaks Discord's rules for chat-input commands (empty when valid)."""
+    """Every way ``command`` breaks Discord's rules for its kind of command (empty when valid)."""
+    if command.get("type", CHAT_INPUT) == MESSAGE:
+        return _message_command_problems(command)
     problems: list[str] = []
     _check_named(command, command.get("name", "?"), problems)
     _check_options(command.get("options", []), command.get("name", "?"), 0, problems)
     total = _characters(command)
     if total > COMMAND_TOTAL_LIMIT:
         problems.append(f"command has {total} characters; Discord allows {COMMAND_TOTAL_LIMIT}")
+    return problems
+
+
+def _message_command_problems(command: Mapping[str, Any]) -> list[str]:
+    """Message commands: a 1-32 character name (any case, spaces allowed), no description and
+    no options."""
+    problems = []
+    name = command.get("name", "")
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_LIMIT:
+        problems.append(f"message command name {name!r} must be 1-{NAME_LIMIT} characters")
+    if command.get("description"):
+        problems.append(f"{name}: a message command may not have a description")
+    if command.get("options"):
+        problems.append(f"{name}: a message command takes no options")
     return problems
 
 

@@ -1,8 +1,9 @@
 """Plain async functions that answer Discord events; each receives what it depends on.
 
-Interactions: ``/mlcareer`` commands, ``ask`` autocomplete and button clicks. Every one is
-answered (or deferred) well inside Discord's three seconds: the router usually answers in
-milliseconds, and if it has not answered after ``defer_after`` seconds the interaction is
+Interactions: ``/mlcareer`` commands, "Ask mlcareer about this message", ``ask`` autocomplete
+and button clicks; what can't work where it was asked is explained instead (``gates``). Every
+one is answered (or deferred) well inside Discord's three seconds: the router usually answers
+in milliseconds, and if it has not answered after ``defer_after`` seconds the interaction is
 deferred and the answer follows. Messages: mentions (answered as a reply) and DMs.
 Any failure is logged with its traceback and the user gets a polite reply where one is possible.
 """
@@ -19,6 +20,7 @@ from discord import app_commands
 
 from bot.adapters.discord.commands import CHOICE_NAME_LIMIT, CHOICE_VALUE_LIMIT
 from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, VOTE_PREFIX, render, shorten
+from bot.adapters.discord.gates import command_refusal, explain, share_refusal
 from bot.adapters.discord.notes import note_modal, submitted
 from bot.adapters.discord.outgoing import NO_MENTIONS, message_kwargs, to_view
 from bot.adapters.discord.translate import (
@@ -52,7 +54,12 @@ async def on_interaction(
     try:
         kind = interaction.type
         if kind is discord.InteractionType.application_command:
-            text = command_text(payload(interaction))
+            data = payload(interaction)
+            refused = command_refusal(interaction, data)
+            if refused is not None:
+                await explain(interaction, *refused)
+                return
+            text = command_text(data)
             await respond(interaction, router, interaction_request(interaction, text), defer_after)
         elif kind is discord.InteractionType.autocomplete:
             await answer_autocomplete(interaction, router.services.matcher)
@@ -191,6 +198,10 @@ async def tell_only_them(interaction: discord.Interaction[Any], reply: Reply) ->
 
 async def share(interaction: discord.Interaction[Any]) -> None:
     """Post the answer the button sits on for the whole channel, with its topic buttons."""
+    refused = share_refusal(interaction)
+    if refused is not None:
+        await explain(interaction, *refused)
+        return
     source = interaction.message
     if source is None or not source.embeds:
         nothing = Reply(ReplyKind.NOTICE, "Nothing to share", "That answer is no longer there.")

@@ -1,4 +1,5 @@
-"""The OAuth2 link a server owner opens to add the bot, with only the permissions it uses."""
+"""The OAuth2 links: the one a server owner opens to add the bot (with only the permissions
+it uses), and the one anyone opens to add mlcareer to their own account."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from urllib.parse import urlencode
 
 AUTHORIZE_URL = "https://discord.com/oauth2/authorize"
 SCOPES = ("bot", "applications.commands")
+USER_INSTALL = "1"  # the integration type of an install to a user's account
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,4 +63,16 @@ def invite_url(application_id: int, guild_id: int | None = None) -> str:
     if guild_id is not None:
         query["guild_id"] = str(guild_id)
         query["disable_guild_select"] = "true"
+    return f"{AUTHORIZE_URL}?{urlencode(query)}"
+
+
+def user_install_url(application_id: int) -> str:
+    """The link that adds mlcareer to the opener's own account, so its commands work in any
+    server or DM without the bot (Discord offers it once "User Install" is ticked on the
+    portal's Installation page)."""
+    query = {
+        "client_id": str(application_id),
+        "integration_type": USER_INSTALL,
+        "scope": "applications.commands",
+    }
     return f"{AUTHORIZE_URL}?{urlencode(query)}"

@@ -15,7 +15,12 @@ from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient
 
 from bot.adapters.discord.client import MlcareerClient
-from bot.adapters.discord.commands import command_definition, limit_problems
+from bot.adapters.discord.commands import (
+    command_definition,
+    command_definitions,
+    limit_problems,
+    message_command,
+)
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.handlers import DEFER_AFTER
 from bot.adapters.discord.login import login, use_api
@@ -63,8 +68,8 @@ class DiscordRunner:
         if self.client.is_closed():  # a restart: a closed discord.py client can't log in again
             self.client = self._new_client()
             self.rest.use(self.client)
-        definition = command_definition(self.router.services.knowledge)
-        problems = limit_problems(definition)
+        knowledge = self.router.services.knowledge
+        problems = limit_problems(command_definition(knowledge)) + limit_problems(message_command())
         if problems:  # a knowledge base Discord would refuse: say why instead of a 400
             raise PlatformError("/mlcareer breaks Discord's limits: " + "; ".join(problems))
         use_api(config.api_url)
@@ -74,7 +79,13 @@ class DiscordRunner:
             application_id = config.application_id or self.client.application_id
             if application_id is None:  # pragma: no cover - login always sets it
                 raise PlatformError("Discord did not say which application this bot is")
-            await sync_commands(self.client.http, application_id, config.guild_id, definition)
+            definitions = command_definitions(
+                knowledge,
+                global_scope=config.guild_id is None,
+                user_install=config.guild_id is None
+                and offers_user_install(self.client.application),
+            )
+            await sync_commands(self.client.http, application_id, config.guild_id, definitions)
             await use_gateway_from_api(self.client.http)
             await self.client.connect(reconnect=True)
         except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - none requested
@@ -107,6 +118,19 @@ class DiscordRunner:
         self.sessions += 1
         if self.sessions > 1:  # every session after the first is a reconnect
             self.metrics.reconnected(self.name)
+
+
+def offers_user_install(application: discord.AppInfo | None) -> bool:
+    """Whether the application may be installed to users ("User Install" ticked on the
+    developer portal's Installation page); without it Discord refuses commands that ask for
+    user installs, so they are registered for servers only."""
+    if application is not None and application.user_integration_config is not None:
+        return True
+    log.info(
+        "the Discord application offers no user install: /mlcareer works in servers that "
+        "added the bot and in its DMs only (tick User Install on the portal's Installation page)"
+    )
+    return False
 
 
 async def use_gateway_from_api(http: HTTPClient) -> None:

@@ -1,9 +1,9 @@
-"""Write the ``/mlcareer`` command to Discord only when its definition changed."""
+"""Write the app's commands to Discord only when their definitions changed."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import discord
@@ -19,9 +19,9 @@ async def sync_commands(
     http: HTTPClient,
     application_id: int,
     guild_id: int | None,
-    definition: Mapping[str, Any],
+    definitions: Sequence[Mapping[str, Any]],
 ) -> bool:
-    """Make the application's commands (one server's, or global) equal ``[definition]``.
+    """Make the application's commands (one server's, or global) equal ``definitions``.
 
     Reads what Discord has first and writes nothing when it already matches, so restarts
     don't churn Discord's command cache. Returns whether anything was written.
@@ -32,10 +32,10 @@ async def sync_commands(
             existing = await http.get_guild_commands(application_id, guild_id)
         else:
             existing = await http.get_global_commands(application_id)
-        if same_commands(existing, [definition]):
+        if same_commands(existing, definitions):
             log.info("/mlcareer is up to date for %s", where)
             return False
-        payload = [dict(definition)]
+        payload = [dict(definition) for definition in definitions]
         if guild_id:
             await http.bulk_upsert_guild_commands(application_id, guild_id, payload)
         else:

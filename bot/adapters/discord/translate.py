@@ -1,9 +1,9 @@
 """Discord payloads -> the core's plain ``Request``.
 
-The pure functions here (``command_text``, ``focused_value``, ``strip_mentions``,
-``button_topic``, ``grants_admin``) work on the raw JSON Discord sends, so they are tested on
-golden payload files; ``interaction_request`` and ``message_request`` read the few facts they
-need from discord.py's objects and hand them to those functions.
+The pure functions here (``command_text``, ``target_text``, ``focused_value``,
+``strip_mentions``, ``button_topic``, ``grants_admin``) work on the raw JSON Discord sends, so
+they are tested on golden payload files; ``interaction_request`` and ``message_request`` read
+the few facts they need from discord.py's objects and hand them to those functions.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import discord
 
 from bot.adapters.discord.commands import (
     ASK,
+    MESSAGE,
     QUESTION,
     SUB_COMMAND_GROUP,
     TIP,
@@ -39,9 +40,12 @@ def command_text(data: Mapping[str, Any]) -> str:
 
     ``/mlcareer skills`` -> ``skills``; ``/mlcareer ask question:...`` -> the question;
     ``/mlcareer tip topic:salary`` -> ``tip salary``; ``/mlcareer tips on time:09:00
-    timezone:Europe/Berlin days:weekdays`` -> ``tips on 09:00 Europe/Berlin weekdays``.
+    timezone:Europe/Berlin days:weekdays`` -> ``tips on 09:00 Europe/Berlin weekdays``;
+    "Ask mlcareer about this message" -> that message's text (``target_text``).
     Anything unrecognised becomes empty text, which the router answers with help.
     """
+    if data.get("type") == MESSAGE:
+        return target_text(data)
     options: Sequence[Mapping[str, Any]] = data.get("options") or []
     if not options:
         return ""
@@ -73,6 +77,27 @@ def _values(options: Sequence[Mapping[str, Any]], order: Sequence[str]) -> list[
     named = _named_values(options)
     words = ("".join(named.get(name, "").split()) for name in order)
     return [word for word in words if word]
+
+
+def target_text(data: Mapping[str, Any]) -> str:
+    """The text of the message a message command was used on, whitespace tidied: its content,
+    or, for a forwarded message (whose own content is empty), the forwarded snapshot's."""
+    messages: Mapping[str, Any] = (data.get("resolved") or {}).get("messages") or {}
+    target: Mapping[str, Any] = messages.get(str(data.get("target_id", ""))) or {}
+    texts = [target.get("content")]
+    texts.extend(
+        (snapshot.get("message") or {}).get("content")
+        for snapshot in target.get("message_snapshots") or []
+    )
+    return next((" ".join(str(t).split()) for t in texts if t and str(t).strip()), "")
+
+
+def message_text(message: discord.Message) -> str:
+    """A message's text; for a forwarded message, the text of the message it forwards."""
+    if message.content.strip():
+        return message.content
+    forwarded = (snapshot.content for snapshot in message.message_snapshots)
+    return next((text for text in forwarded if text.strip()), "")
 
 
 def focused_value(data: Mapping[str, Any]) -> str:
@@ -125,7 +150,7 @@ def interaction_request(interaction: discord.Interaction[Any], text: str) -> Req
 def message_request(message: discord.Message, me: int) -> Request | None:
     """The request in a message for the bot (id ``me``), or None when the bot should ignore it:
     its own messages, other bots and webhooks, system messages, and guild messages that do
-    not mention it. DMs need no mention."""
+    not mention it. DMs need no mention; a message forwarded into the DM asks what it says."""
     author = message.author
     if author.bot or author.id == me or message.webhook_id is not None:
         return None
@@ -144,7 +169,7 @@ def message_request(message: discord.Message, me: int) -> Request | None:
     if not in_dm and isinstance(author, discord.Member):
         is_admin = grants_admin(message.channel.permissions_for(author).value)
     return Request(
-        text=strip_mentions(message.content, me, own_roles),
+        text=strip_mentions(message_text(message), me, own_roles),
         user=str(author.id),
         channel=str(message.channel.id),
         platform=PLATFORM,

@@ -29,6 +29,7 @@ STRING_LENGTH_MAX = 6000
 COMMAND_CHARACTERS_MAX = 4000
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING = 1, 2, 3
 OPTION_TYPES = range(1, 12)
+CHAT_INPUT_COMMAND, MESSAGE_COMMAND = 1, 3
 CONTEXTS = {0, 1, 2}
 INTEGRATION_TYPES = {0, 1}
 
@@ -74,35 +75,74 @@ def _length_between(value: Any, low: int, high: int) -> bool:
 # --- application commands ------------------------------------------------------------------
 
 
-def commands_problems(commands: Any) -> list[str]:
-    """Why Discord would refuse a bulk overwrite of ``commands`` (empty when it would not)."""
+def commands_problems(
+    commands: Any, *, guild: bool = False, installs: frozenset[int] = frozenset({0, 1})
+) -> list[str]:
+    """Why Discord would refuse a bulk overwrite of ``commands`` (empty when it would not):
+    ``guild`` for one server's commands, ``installs`` the installation contexts the
+    application offers (its "Installation" settings)."""
     if not isinstance(commands, list):
         return ["body: a bulk overwrite takes a JSON array of commands"]
     problems: list[str] = []
     if len(commands) > COMMANDS_PER_SCOPE:
         problems.append(f"body: more than {COMMANDS_PER_SCOPE} commands")
-    names = [command.get("name") for command in commands]
+    names = [(command.get("type", 1), command.get("name")) for command in commands]
     if len(set(names)) != len(names):
-        problems.append("body: two commands share a name")
+        problems.append("body: two commands of one type share a name")
     for command in commands:
-        problems.extend(command_problems(command))
+        problems.extend(command_problems(command, guild=guild, installs=installs))
     return problems
 
 
-def command_problems(command: Mapping[str, Any]) -> list[str]:
-    """Why Discord would refuse one chat-input command."""
+def command_problems(
+    command: Mapping[str, Any], *, guild: bool = False, installs: frozenset[int] = frozenset({0, 1})
+) -> list[str]:
+    """Why Discord would refuse one chat-input or message command."""
     where = str(command.get("name", "?"))
-    problems = _named_problems(command, where)
-    if command.get("type", 1) != 1:
-        problems.append(f"{where}: only chat-input commands (type 1) are checked here")
-    if not set(command.get("contexts") or []) <= CONTEXTS:
-        problems.append(f"{where}: contexts must be among {sorted(CONTEXTS)}")
-    if not set(command.get("integration_types") or []) <= INTEGRATION_TYPES:
-        problems.append(f"{where}: integration_types must be among {sorted(INTEGRATION_TYPES)}")
+    kind = command.get("type", CHAT_INPUT_COMMAND)
+    problems = _scope_problems(command, where, guild, installs)
+    if kind == MESSAGE_COMMAND:
+        return problems + _message_command_problems(command, where)
+    if kind != CHAT_INPUT_COMMAND:
+        return [*problems, f"{where}: only chat-input and message commands are checked here"]
+    problems.extend(_named_problems(command, where))
     problems.extend(_options_problems(command.get("options") or [], where, level=0))
     total = _characters(command)
     if total > COMMAND_CHARACTERS_MAX:
         problems.append(f"{where}: {total} characters in all; at most {COMMAND_CHARACTERS_MAX}")
+    return problems
+
+
+def _scope_problems(
+    command: Mapping[str, Any], where: str, guild: bool, installs: frozenset[int]
+) -> list[str]:
+    """``contexts`` and ``integration_types`` are for global commands only; they name known
+    values, and only installation contexts the application itself offers."""
+    problems = []
+    for key in ("contexts", "integration_types"):
+        if guild and command.get(key) is not None:
+            problems.append(f"{where}: {key} is only for global commands")
+    if not set(command.get("contexts") or []) <= CONTEXTS:
+        problems.append(f"{where}: contexts must be among {sorted(CONTEXTS)}")
+    wanted = set(command.get("integration_types") or [])
+    if not wanted <= INTEGRATION_TYPES:
+        problems.append(f"{where}: integration_types must be among {sorted(INTEGRATION_TYPES)}")
+    elif not wanted <= installs:
+        problems.append(f"{where}: the application is not installable as {sorted(wanted)}")
+    return problems
+
+
+def _message_command_problems(command: Mapping[str, Any], where: str) -> list[str]:
+    """Message commands: 1-32 characters of any case, spaces allowed; no description (the
+    API refuses one, and answers ``""`` when read back) and no options."""
+    problems = []
+    name = command.get("name")
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX:
+        problems.append(f"{where}: invalid message command name {name!r}")
+    if command.get("description"):
+        problems.append(f"{where}: a message command may not have a description")
+    if command.get("options"):
+        problems.append(f"{where}: a message command takes no options")
     return problems
 
 

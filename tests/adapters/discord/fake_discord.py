@@ -240,6 +240,9 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}  # by token
         self.acknowledged: set[str] = set()  # interaction tokens with a callback
         self.callback_delay = 0.0
+        # The installation contexts the application offers (0 server, 1 user), as ticked on
+        # the developer portal's Installation page; new apps offer both.
+        self.installs: frozenset[int] = frozenset({0, 1})
         # Everything Discord would have refused, and every message that could ping someone.
         self.problems: list[str] = []
 
@@ -449,8 +452,11 @@ class FakeDiscord:
         ``problems`` like everything refused, for the harness to report.
         """
         kind, problems, token = "other", [], None
-        if re.fullmatch(r"/applications/\d+(?:/guilds/\d+)?/commands", path) and method == "PUT":
-            kind, problems = "commands", rules.commands_problems(body)
+        scope = re.fullmatch(r"/applications/\d+(/guilds/\d+)?/commands", path)
+        if scope and method == "PUT":
+            guild = scope.group(1) is not None
+            kind = "commands"
+            problems = rules.commands_problems(body, guild=guild, installs=self.installs)
         elif re.fullmatch(r"/channels/\d+/messages", path) and method == "POST":
             kind, problems = "message", rules.message_problems(body or {})
         elif callback := re.fullmatch(r"/interactions/\d+/([^/]+)/callback", path):
@@ -537,6 +543,7 @@ class FakeDiscord:
             "verify_key": "0" * 64,
             "flags": 0,
             "owner": USERS[USER_ID],
+            "integration_types_config": {str(install): {} for install in sorted(self.installs)},
         }
 
     def _stored_command(self, command: dict[str, Any], scope: str | None) -> dict[str, Any]:
@@ -554,6 +561,9 @@ class FakeDiscord:
             return out
 
         stored = {
+            "description": "",  # what message commands read back as
+            "contexts": None,  # server commands have none
+            "integration_types": [0],
             **command,
             "id": self.next_id(),
             "application_id": APPLICATION_ID,

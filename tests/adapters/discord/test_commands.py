@@ -6,9 +6,14 @@ import copy
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from bot.adapters.discord.commands import (
+    ASK_MESSAGE,
     command_definition,
+    command_definitions,
     limit_problems,
+    message_command,
     same_commands,
 )
 from bot.knowledge.model import KnowledgeBase
@@ -144,3 +149,34 @@ def test_a_very_long_entry_title_still_gives_a_valid_description(knowledge: Know
     skills = next(option for option in definition["options"] if option["name"] == "skills")
     assert len(skills["description"]) == 100
     assert rules.commands_problems([definition]) == []
+
+
+@pytest.mark.parametrize("user_install", [True, False])
+def test_global_and_server_definitions(knowledge: KnowledgeBase, user_install: bool) -> None:
+    """Both commands in each scope; only global ones say where they work."""
+    server = command_definitions(knowledge, global_scope=False, user_install=user_install)
+    assert server == [command_definition(knowledge), message_command()]
+    everywhere = command_definitions(knowledge, global_scope=True, user_install=user_install)
+    assert [c["name"] for c in everywhere] == ["mlcareer", ASK_MESSAGE]
+    for command in everywhere:
+        assert command["integration_types"] == ([0, 1] if user_install else [0])
+        assert command["contexts"] == ([0, 1, 2] if user_install else [0, 1])
+        assert limit_problems(command) == []
+    installs = frozenset({0, 1} if user_install else {0})
+    assert rules.commands_problems(everywhere, installs=installs) == []
+    assert rules.commands_problems(server, guild=True) == []
+
+
+def test_the_message_command_is_within_discords_limits() -> None:
+    assert len(ASK_MESSAGE) <= 32
+    assert limit_problems(message_command()) == []
+    problems = limit_problems({**message_command(), "name": "x" * 33, "description": "d"})
+    assert len(problems) == 2
+
+
+def test_same_commands_reads_a_message_command_back(knowledge: KnowledgeBase) -> None:
+    """Discord answers ``description: ""`` for a message command it was sent without one."""
+    wanted = command_definitions(knowledge, global_scope=True, user_install=True)
+    read_back = [stored(wanted[0]), {**wanted[1], "id": "9", "description": ""}]
+    assert same_commands(read_back, wanted)
+    assert not same_commands([stored(wanted[0])], wanted)

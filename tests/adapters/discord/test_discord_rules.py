@@ -192,3 +192,38 @@ async def test_the_fake_refuses_and_reports_what_discord_would_refuse() -> None:
         await server.close()
     with pytest.raises(AssertionError, match="content: at most 2000"):
         server.assert_no_problems()
+
+
+MESSAGE_COMMAND = {"type": 3, "name": "Ask mlcareer about this message"}
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda c: c.update(description="Ask about it"), "may not have a description"),
+        (lambda c: c.update(name="A" * 33), "invalid message command name"),
+        (lambda c: c.update(name=" "), "invalid message command name"),
+        (lambda c: c.update(options=[{"type": 3, "name": "q", "description": "q"}]), "no options"),
+    ],
+)
+def test_message_command_rules_catch_what_discord_refuses(change: Any, problem: str) -> None:
+    command = dict(MESSAGE_COMMAND)
+    assert rules.commands_problems([command]) == []  # capitals and spaces are fine here
+    change(command)
+    assert problem in "\n".join(rules.commands_problems([command]))
+
+
+@pytest.mark.parametrize("key", ["contexts", "integration_types"])
+def test_server_commands_may_not_carry_global_only_fields(
+    knowledge: KnowledgeBase, key: str
+) -> None:
+    command = {**command_definition(knowledge), key: [0]}
+    assert rules.commands_problems([command]) == []
+    assert "only for global commands" in "\n".join(rules.commands_problems([command], guild=True))
+
+
+def test_user_installs_need_the_application_to_offer_them(knowledge: KnowledgeBase) -> None:
+    command = {**command_definition(knowledge), "integration_types": [0, 1]}
+    assert rules.commands_problems([command], installs=frozenset({0, 1})) == []
+    problems = rules.commands_problems([command], installs=frozenset({0}))
+    assert "not installable as [0, 1]" in "\n".join(problems)

@@ -8,7 +8,12 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from bot.adapters.discord.config import application_id_from_token
-from bot.adapters.discord.invite import PERMISSIONS, invite_url, permissions_value
+from bot.adapters.discord.invite import (
+    PERMISSIONS,
+    invite_url,
+    permissions_value,
+    user_install_url,
+)
 from bot.cli import main
 from tests.adapters.discord import fake_discord as fake
 
@@ -32,6 +37,15 @@ def test_a_guild_id_preselects_the_server() -> None:
     assert query["guild_id"] == ["987654321098765432"]
 
 
+def test_the_user_install_link_adds_only_the_commands_to_an_account() -> None:
+    query = parse_qs(urlparse(user_install_url(123456789012345678)).query)
+    assert query == {
+        "client_id": ["123456789012345678"],
+        "integration_type": ["1"],
+        "scope": ["applications.commands"],
+    }
+
+
 def test_the_application_id_can_come_from_the_token() -> None:
     assert application_id_from_token(fake.TOKEN) == int(fake.BOT_ID)
     assert application_id_from_token("!!!.x.y") is None
@@ -53,6 +67,7 @@ def test_cli_prints_the_link_and_what_each_permission_is_for(
     assert status == 0
     assert out.strip() == invite_url(int(fake.BOT_ID))
     assert all(p.name in err for p in PERMISSIONS)
+    assert user_install_url(int(fake.BOT_ID)) in err
     assert fake.TOKEN not in out + err
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.discord.commands import command_definition
+from bot.adapters.discord.commands import command_definitions
 from bot.errors import PlatformError
 from bot.knowledge.model import KnowledgeBase
 from tests.adapters.discord import discord_rules as rules
@@ -26,9 +26,39 @@ async def test_commands_are_synced_once_to_the_right_scope(
     async with DiscordHarness(discord_guild_id=guild_id) as harness:
         puts = [r for r in harness.fake.received if r.method == "PUT"]
     assert [(r.path, r.status) for r in puts] == [(path, 200)]
-    (sent,) = puts[0].body
-    assert sent == command_definition(knowledge)
-    assert rules.commands_problems(puts[0].body) == []
+    wanted = command_definitions(knowledge, global_scope=guild_id is None, user_install=True)
+    assert puts[0].body == wanted
+    assert rules.commands_problems(puts[0].body, guild=guild_id is not None) == []
+
+
+async def test_server_commands_carry_no_global_only_fields() -> None:
+    """Discord takes ``contexts`` and ``integration_types`` on global commands only."""
+    async with DiscordHarness(discord_guild_id=fake.GUILD_ID) as harness:
+        (put,) = [r for r in harness.fake.received if r.method == "PUT"]
+    assert [command["type"] for command in put.body] == [1, 3]
+    assert all("contexts" not in c and "integration_types" not in c for c in put.body)
+
+
+async def test_global_commands_offer_user_installs_everywhere() -> None:
+    """Installed to a server or to a user; usable in servers, the bot's DM and group DMs."""
+    async with DiscordHarness(discord_guild_id=None) as harness:
+        (put,) = [r for r in harness.fake.received if r.method == "PUT"]
+    for command in put.body:
+        assert command["integration_types"] == [0, 1]
+        assert command["contexts"] == [0, 1, 2]
+
+
+async def test_an_app_without_user_install_registers_for_servers_only() -> None:
+    """Discord refuses a command asking for an installation context the app doesn't offer
+    (the fake too), so an app with only "Guild Install" ticked keeps working as before."""
+    harness = DiscordHarness(discord_guild_id=None)
+    harness.fake.installs = frozenset({0})
+    async with harness:
+        (put,) = [r for r in harness.fake.received if r.method == "PUT"]
+    assert put.status == 200
+    for command in put.body:
+        assert command["integration_types"] == [0]
+        assert command["contexts"] == [0, 1]
 
 
 @pytest.mark.parametrize(("guild_id", "path"), SCOPES, ids=["guild", "global"])
