@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot.adapters.discord import handlers
+from bot.adapters.discord.retry import ServerErrorRetry
 from bot.core.router import Router
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class MlcareerClient(discord.AutoShardedClient):
         shard_count: int | None = None,
         shard_ids: Sequence[int] | None = None,
         identify_spacing: float = IDENTIFY_SPACING,
+        retry: ServerErrorRetry = ServerErrorRetry(),  # noqa: B008 - frozen, shared safely
     ) -> None:
         quiet_voice_warnings()
         # discord.py wants shard_ids left out (not None) for "every shard".
@@ -71,6 +73,7 @@ class MlcareerClient(discord.AutoShardedClient):
         self.defer_after = defer_after
         self.on_session = on_session
         self.identify_spacing = identify_spacing
+        self.retry = retry
 
     def gateway_up(self) -> bool:
         """Logged in, READY received on every shard and each shard's websocket open now."""
@@ -96,7 +99,7 @@ class MlcareerClient(discord.AutoShardedClient):
 
     async def on_message(self, message: discord.Message) -> None:
         if self.user is not None:
-            await handlers.on_message(message, self.router, self.user.id)
+            await handlers.on_message(message, self.router, self.user.id, self.retry)
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d server(s)", self.user, len(self.guilds))

@@ -19,6 +19,7 @@ from bot.adapters.discord.commands import command_definition, limit_problems
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.handlers import DEFER_AFTER
 from bot.adapters.discord.login import login, use_api
+from bot.adapters.discord.retry import ServerErrorRetry
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.discord.sync import sync_commands
 from bot.core.metrics import NO_METRICS, PlatformMetrics
@@ -51,17 +52,20 @@ class DiscordRunner:
         defer_after: float = DEFER_AFTER,
         metrics: PlatformMetrics = NO_METRICS,
         identify_spacing: float = IDENTIFY_SPACING,
+        retry: ServerErrorRetry | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
         self.defer_after = defer_after
         self.metrics = metrics
         self.identify_spacing = identify_spacing
+        # Answers and tips retry a 502/503/504, counted in mlcareer_web_api_retries_total.
+        self.retry = retry or ServerErrorRetry(metrics=metrics)
         self.sessions = 0  # gateway sessions opened (READY or RESUMED), over every run
         self._shards_seen: set[int] = set()  # shards that have had a session
         self._shards: tuple[int | None, tuple[int, ...] | None] = (None, None)
         self.client = self._new_client()
-        self.rest = DiscordSender(self.client)
+        self.rest = DiscordSender(self.client, retry=self.retry)
         # Typed as the port: the protocol's attribute is invariant, and callers need no more.
         self.sender: ChannelSender = self.rest
 
@@ -125,6 +129,7 @@ class DiscordRunner:
             shard_count=count,
             shard_ids=ids,
             identify_spacing=self.identify_spacing,
+            retry=self.retry,
         )
 
     def _session_started(self, shard_id: int) -> None:
