@@ -82,6 +82,21 @@ class SlackSender:
         except (SlackClientError, *NETWORK_ERRORS) as exc:
             raise platform_error(exc, "chat.postMessage") from exc
 
+    async def post_ephemeral(
+        self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
+    ) -> None:
+        """Show ``message`` to ``user`` only, in ``channel`` (chat.postEphemeral)."""
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel,
+                user=user,
+                text=message.text,
+                blocks=list(message.blocks),
+                thread_ts=thread_ts,
+            )
+        except (SlackClientError, *NETWORK_ERRORS) as exc:
+            raise platform_error(exc, "chat.postEphemeral") from exc
+
 
 class Responder:
     """Sends messages to response_urls (answers to slash commands and button clicks).

@@ -225,6 +225,16 @@ class FakeSlack:
             thread = params.get("thread_ts")
             await self._record(Sent("chat.postMessage", params, channel, thread))
             return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "chat.postEphemeral":
+            channel = str(params.get("channel"))
+            if channel in self.channels_without_bot:
+                return {"ok": False, "error": "not_in_channel"}
+            if not params.get("user"):
+                return {"ok": False, "error": "user_not_in_channel"}
+            if self._refused("chat.postEphemeral", params):
+                return {"ok": False, "error": "invalid_blocks"}
+            await self._record(Sent("chat.postEphemeral", params, channel, params.get("thread_ts")))
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         return {"ok": False, "error": "unknown_method"}
 
     async def _response_url(self, request: web.Request) -> web.Response:
