@@ -120,6 +120,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "DISCORD_GUILD_ID": ("discord_guild_id", "optstr"),
     "DISCORD_APPLICATION_ID": ("discord_application_id", "optstr"),
     "DISCORD_API_URL": ("discord_api_url", "str"),
+    "DISCORD_SHARD_COUNT": ("discord_shard_count", "optstr"),
+    "DISCORD_SHARD_IDS": ("discord_shard_ids", "optstr"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -155,6 +157,9 @@ class Settings:
     discord_guild_id: str | None = None
     discord_application_id: str | None = None
     discord_api_url: str = "https://discord.com/api/v10"
+    # Checked by bot.adapters.discord.config: a number or "auto", and a comma list of ids.
+    discord_shard_count: str | None = None
+    discord_shard_ids: str | None = None
 
     @classmethod
     def load(

@@ -30,6 +30,8 @@ class DiscordConfig:
     api_url: str
     guild_id: int | None = None
     application_id: int | None = None
+    shard_count: int | None = None  # None: the count Discord recommends
+    shard_ids: tuple[int, ...] | None = None  # None: every shard of shard_count
 
 
 def require_token(settings: Settings) -> str:
@@ -81,7 +83,53 @@ def discord_config(settings: Settings) -> DiscordConfig:
         api_url=api_url(settings),
         guild_id=snowflake("DISCORD_GUILD_ID", settings.discord_guild_id),
         application_id=snowflake("DISCORD_APPLICATION_ID", settings.discord_application_id),
+        shard_count=shard_count(settings.discord_shard_count),
+        shard_ids=shard_ids(settings.discord_shard_ids, shard_count(settings.discord_shard_count)),
     )
+
+
+def shard_count(value: str | None) -> int | None:
+    """``DISCORD_SHARD_COUNT``: a positive number, or None for ``auto`` (or unset)."""
+    text = (value or "").strip().lower()
+    if text in {"", "auto"}:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise SettingsError(
+            f"DISCORD_SHARD_COUNT must be auto or a whole number of shards (1 or more), "
+            f"not {value!r}"
+        )
+    return int(text)
+
+
+def shard_ids(value: str | None, count: int | None) -> tuple[int, ...] | None:
+    """``DISCORD_SHARD_IDS``: the shards this process runs, sorted; None for all of them.
+
+    Every process must agree on the count (a guild's shard is ``(guild_id >> 22) % count``),
+    so ids need a fixed ``DISCORD_SHARD_COUNT``, never ``auto``.
+    """
+    if value is None or not value.strip():
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if not all(part.isdigit() for part in parts):
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS must be shard numbers separated by commas, such as 0,1, "
+            f"not {value!r}"
+        )
+    ids = [int(part) for part in parts]
+    if len(set(ids)) != len(ids):
+        raise SettingsError(f"DISCORD_SHARD_IDS names a shard twice: {value!r}")
+    if count is None:
+        raise SettingsError(
+            "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT set to a number (not auto): every "
+            "process must shard by the same count"
+        )
+    too_big = [shard for shard in ids if shard >= count]
+    if too_big:
+        raise SettingsError(
+            f"DISCORD_SHARD_IDS must each be below DISCORD_SHARD_COUNT={count} (shards are "
+            f"numbered from 0), not {', '.join(map(str, too_big))}"
+        )
+    return tuple(sorted(ids))
 
 
 def application_id_from_token(token: str) -> int | None:

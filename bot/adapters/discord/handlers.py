@@ -23,6 +23,7 @@ from bot.adapters.discord.embeds import CONTENT_LIMIT, SHARE_ID, VOTE_PREFIX, re
 from bot.adapters.discord.gates import command_refusal, explain, share_refusal
 from bot.adapters.discord.notes import note_modal, submitted
 from bot.adapters.discord.outgoing import NO_MENTIONS, message_kwargs, to_view
+from bot.adapters.discord.retry import ServerErrorRetry
 from bot.adapters.discord.translate import (
     button_topic,
     command_text,
@@ -232,8 +233,14 @@ async def apologise(interaction: discord.Interaction[Any]) -> None:
         log.exception("could not tell the user about the failure")
 
 
-async def on_message(message: discord.Message, router: Router, me: int) -> None:
-    """Answer a mention (as a reply to it) or a DM (in the DM); ignore everything else."""
+async def on_message(
+    message: discord.Message,
+    router: Router,
+    me: int,
+    retry: ServerErrorRetry = ServerErrorRetry(),  # noqa: B008 - frozen, shared safely
+) -> None:
+    """Answer a mention (as a reply to it) or a DM (in the DM); ignore everything else.
+    A 502/503/504 from Discord is retried (``ServerErrorRetry``)."""
     try:
         request = message_request(message, me)
         if request is None:
@@ -241,9 +248,11 @@ async def on_message(message: discord.Message, router: Router, me: int) -> None:
         reply = await router.handle(request)
         kwargs = message_kwargs(render(reply, shareable=False))
         if message.guild is None:
-            await message.channel.send(**kwargs)
+            await retry.call(lambda: message.channel.send(**kwargs), "a DM answer")
         else:
-            await message.reply(**kwargs, mention_author=False)
+            await retry.call(
+                lambda: message.reply(**kwargs, mention_author=False), "a mention's answer"
+            )
     except discord.Forbidden:
         log.warning(
             "no permission to answer in channel %s (needs View Channel, Send Messages, Embed "

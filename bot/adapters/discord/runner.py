@@ -14,7 +14,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import HTTPClient
 
-from bot.adapters.discord.client import MlcareerClient
+from bot.adapters.discord.client import IDENTIFY_SPACING, MlcareerClient
 from bot.adapters.discord.commands import (
     command_definition,
     command_definitions,
@@ -24,15 +24,24 @@ from bot.adapters.discord.commands import (
 from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.handlers import DEFER_AFTER
 from bot.adapters.discord.login import login, use_api
+from bot.adapters.discord.retry import ServerErrorRetry
 from bot.adapters.discord.sender import DiscordSender
 from bot.adapters.discord.sync import sync_commands
 from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
-from bot.errors import PlatformError
+from bot.errors import PlatformError, SettingsError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+
+# Gateway close codes that no reconnect can fix: the shard settings are wrong.
+SHARD_REFUSALS = {
+    4010: "Discord refused the shard (4010 Invalid shard): DISCORD_SHARD_IDS must each be "
+    "below DISCORD_SHARD_COUNT",
+    4011: "Discord requires more shards (4011 Sharding required): set DISCORD_SHARD_COUNT to "
+    "auto or to at least the count GET /gateway/bot recommends",
+}
 
 
 class DiscordRunner:
@@ -47,14 +56,21 @@ class DiscordRunner:
         *,
         defer_after: float = DEFER_AFTER,
         metrics: PlatformMetrics = NO_METRICS,
+        identify_spacing: float = IDENTIFY_SPACING,
+        retry: ServerErrorRetry | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
         self.defer_after = defer_after
         self.metrics = metrics
+        self.identify_spacing = identify_spacing
+        # Answers and tips retry a 502/503/504, counted in mlcareer_web_api_retries_total.
+        self.retry = retry or ServerErrorRetry(metrics=metrics)
         self.sessions = 0  # gateway sessions opened (READY or RESUMED), over every run
+        self._shards_seen: set[int] = set()  # shards that have had a session
+        self._shards: tuple[int | None, tuple[int, ...] | None] = (None, None)
         self.client = self._new_client()
-        self.rest = DiscordSender(self.client)
+        self.rest = DiscordSender(self.client, retry=self.retry)
         # Typed as the port: the protocol's attribute is invariant, and callers need no more.
         self.sender: ChannelSender = self.rest
 
@@ -65,7 +81,11 @@ class DiscordRunner:
         ``PlatformError`` when Discord can't be reached or refuses the connection.
         """
         config = discord_config(self.settings)
-        if self.client.is_closed():  # a restart: a closed discord.py client can't log in again
+        shards = (config.shard_count, config.shard_ids)
+        # A restart (a closed discord.py client can't log in again), or the first run with
+        # shard settings: the client takes its shards when it is made.
+        if self.client.is_closed() or shards != self._shards:
+            self._shards = shards
             self.client = self._new_client()
             self.rest.use(self.client)
         knowledge = self.router.services.knowledge
@@ -91,6 +111,8 @@ class DiscordRunner:
         except discord.PrivilegedIntentsRequired as exc:  # pragma: no cover - none requested
             raise PlatformError("Discord says a privileged intent is needed") from exc
         except discord.ConnectionClosed as exc:
+            if exc.code in SHARD_REFUSALS:
+                raise SettingsError(SHARD_REFUSALS[exc.code]) from exc
             raise PlatformError(
                 f"Discord closed the gateway connection (code {exc.code}: {exc.reason})"
             ) from exc
@@ -110,14 +132,22 @@ class DiscordRunner:
         return "not connected to the Discord gateway"
 
     def _new_client(self) -> MlcareerClient:
+        count, ids = self._shards
         return MlcareerClient(
-            self.router, defer_after=self.defer_after, on_session=self._session_started
+            self.router,
+            defer_after=self.defer_after,
+            on_session=self._session_started,
+            shard_count=count,
+            shard_ids=ids,
+            identify_spacing=self.identify_spacing,
+            retry=self.retry,
         )
 
-    def _session_started(self) -> None:
+    def _session_started(self, shard_id: int) -> None:
         self.sessions += 1
-        if self.sessions > 1:  # every session after the first is a reconnect
+        if shard_id in self._shards_seen:  # every session of a shard after its first
             self.metrics.reconnected(self.name)
+        self._shards_seen.add(shard_id)
 
 
 def offers_user_install(application: discord.AppInfo | None) -> bool:

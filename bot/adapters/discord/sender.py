@@ -19,6 +19,7 @@ from bot.adapters.discord.config import discord_config
 from bot.adapters.discord.embeds import render
 from bot.adapters.discord.login import login, use_api
 from bot.adapters.discord.outgoing import message_kwargs
+from bot.adapters.discord.retry import ServerErrorRetry
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
 from bot.settings import Settings
@@ -33,8 +34,15 @@ class DiscordSender:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, *, logged_in: bool = False) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        logged_in: bool = False,
+        retry: ServerErrorRetry = ServerErrorRetry(),  # noqa: B008 - frozen, shared safely
+    ) -> None:
         self._client = client
+        self._retry = retry
         self._logged_in = asyncio.Event()
         if logged_in:
             self._logged_in.set()
@@ -54,7 +62,7 @@ class DiscordSender:
 
         Raises ``ChannelGoneError`` when the channel is unknown or the bot may not post there
         (403/404), ``PlatformError`` for anything else (including a client already closed);
-        rate limits are retried by discord.py.
+        rate limits are retried by discord.py, a 502/503/504 by ``ServerErrorRetry``.
         """
         try:
             channel_id = int(channel)
@@ -68,7 +76,8 @@ class DiscordSender:
             raise PlatformError("the Discord client is closed (shutting down); cannot post")
         target = self._client.get_partial_messageable(channel_id)
         try:
-            await target.send(**message_kwargs(render(reply, shareable=False)))
+            kwargs = message_kwargs(render(reply, shareable=False))
+            await self._retry.call(lambda: target.send(**kwargs), f"a post to {channel}")
         except (discord.Forbidden, discord.NotFound) as exc:
             raise ChannelGoneError(
                 f"Discord channel {channel} is gone or the bot may no longer post there "

@@ -141,15 +141,39 @@ async def _answer_message(deps: Deps, event: Mapping[str, Any], thread_ts: str |
             return
         request = translate.event_request(event, deps.bot_user_id)
         reply = await answer(deps, request)
-        await deps.sender.post(
-            request.channel, reply, thread_ts=None if reply.public else thread_ts
-        )
+        try:
+            await deps.sender.post(
+                request.channel, reply, thread_ts=None if reply.public else thread_ts
+            )
+        except ChannelGoneError:
+            raise
+        except PlatformError as exc:
+            log.error("could not answer a message in %s: %s", request.channel, exc)
+            await _say_sorry(deps, request, thread_ts)
     except ChannelGoneError as exc:
         log.info("not answering in %s: %s", event.get("channel"), exc)
     except PlatformError as exc:
         log.error("could not answer a message in %s: %s", event.get("channel"), exc)
     except Exception:
         log.exception("answering a Slack message failed")
+
+
+async def _say_sorry(deps: Deps, request: Request, thread_ts: str | None) -> None:
+    """The answer could not be posted even after the retries: tell the asker once, just for
+    them (chat.postEphemeral, another method than the one failing), so the question is not
+    met with silence; if even that fails, the log says the person got no word."""
+    try:
+        message = render(failure_reply())
+        await deps.sender.post_ephemeral(
+            request.channel, request.user, message, thread_ts=thread_ts
+        )
+    except PlatformError as exc:
+        log.error(
+            "could not tell %s in %s that their answer was lost either: %s",
+            request.user,
+            request.channel,
+            exc,
+        )
 
 
 async def on_topic_click(deps: Deps, body: Mapping[str, Any]) -> None:

@@ -82,12 +82,18 @@ class SlackSender:
         except (SlackClientError, *NETWORK_ERRORS) as exc:
             raise platform_error(exc, "chat.postMessage") from exc
 
-    async def post_ephemeral(self, channel: str, user: str, message: Message) -> None:
-        """Show ``message`` in ``channel`` to ``user`` alone; ``ChannelGoneError`` when the bot
-        is not in that channel (or cannot see it)."""
+    async def post_ephemeral(
+        self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
+    ) -> None:
+        """Show ``message`` in ``channel`` to ``user`` alone (chat.postEphemeral);
+        ``ChannelGoneError`` when the bot is not in that channel (or cannot see it)."""
         try:
             await self.client.chat_postEphemeral(
-                channel=channel, user=user, text=message.text, blocks=list(message.blocks)
+                channel=channel,
+                user=user,
+                text=message.text,
+                blocks=list(message.blocks),
+                thread_ts=thread_ts,
             )
         except (SlackClientError, *NETWORK_ERRORS) as exc:
             raise platform_error(exc, "chat.postEphemeral") from exc

@@ -39,6 +39,9 @@ USER_ID = "500000000000000001"
 MODERATOR_ID = "500000000000000002"
 OTHER_BOT_ID = "500000000000000009"
 TIMESTAMP = "2024-01-01T00:00:00.000000+00:00"
+# A second server, on shard 1 of 2 (GUILD_ID is on shard 0): ``FakeDiscord.add_guild`` it.
+OTHER_GUILD_ID = str(int(GUILD_ID) + (1 << 22))
+OTHER_CHANNEL_ID = "300000000000000011"
 
 # Permission bits.
 VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)
@@ -110,8 +113,23 @@ def member(user_id: str) -> dict[str, Any]:
     }
 
 
-def guild_create() -> dict[str, Any]:
-    """The GUILD_CREATE payload for the one test server."""
+def shard_of(guild_id: str, shard_count: int) -> int:
+    """The shard Discord sends a guild's events to."""
+    return (int(guild_id) >> 22) % shard_count
+
+
+def guild_create(guild_id: str = GUILD_ID, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+    """The GUILD_CREATE payload for a test server (by default the main one)."""
+    payload = _guild_create()
+    if guild_id == GUILD_ID and channel_id == CHANNEL_ID:
+        return payload
+    # Every id tied to the server (its @everyone role, its channel) moves with it.
+    text = json.dumps(payload).replace(GUILD_ID, guild_id).replace(CHANNEL_ID, channel_id)
+    moved: dict[str, Any] = json.loads(text)
+    return moved
+
+
+def _guild_create() -> dict[str, Any]:
     return {
         "id": GUILD_ID,
         "name": "ML careers",
@@ -174,6 +192,17 @@ class Failure:
     times: int = 1
 
 
+@dataclass
+class GatewaySession:
+    """One client websocket: the shard it identified as and its own sequence numbers."""
+
+    ws: web.WebSocketResponse
+    encoder: GatewayEncoder
+    shard: tuple[int, int] = (0, 1)  # (id, count); a client without ``shard`` is [0, 1]
+    seq: int = 0
+    ready: bool = False
+
+
 class GatewayEncoder:
     """Frames gateway payloads the way the client asked: plain text, zlib-stream or zstd-stream
     (discord.py asks for zstd when the zstandard package or Python's compression.zstd exists)."""
@@ -231,7 +260,15 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self._changed = asyncio.Condition()
         self._ids = itertools.count(700000000000000001)
-        self._seq = 0
+        # Sharding as Discord does it: the servers the bot is in, the count GET /gateway/bot
+        # recommends, and how many servers one session may hold before Discord closes it
+        # with 4011 (Sharding required). Each guild's events go to its shard's session only.
+        self.guilds: dict[str, str] = {GUILD_ID: CHANNEL_ID}  # guild id -> its text channel
+        self.recommended_shards = 1
+        self.max_guilds_per_session = 2500
+        self.sessions: list[GatewaySession] = []  # every websocket that identified, in order
+        self.identifies: list[dict[str, Any]] = []  # every IDENTIFY's ``d``
+        self.closes: list[int] = []  # close codes the fake sent
         self._ws: web.WebSocketResponse | None = None
         self._encoder: GatewayEncoder | None = None
         self._runner: web.AppRunner | None = None
@@ -261,6 +298,9 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        for session in self.sessions:
+            if not session.ws.closed:
+                await session.ws.close(code=1000)
         if self._ws is not None and not self._ws.closed:
             await self._ws.close(code=1000)
         if self._runner is not None:
@@ -304,11 +344,36 @@ class FakeDiscord:
             headers={"Via": "1.1 google", "Retry-After": str(retry_after)},
         )
 
+    def add_guild(self, guild_id: str, channel_id: str) -> None:
+        """Put the bot in one more server (before its shard's client connects)."""
+        self.guilds[guild_id] = channel_id
+
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send one gateway DISPATCH event to the connected client."""
-        assert self._ws is not None, "no client connected"
-        self._seq += 1
-        await self._send({"op": DISPATCH, "t": event, "s": self._seq, "d": data})
+        """Send one gateway DISPATCH event to the client holding its guild's shard, as
+        Discord does (an event with no guild, such as a DM, goes to shard 0)."""
+        guild = data.get("guild_id")
+        live = [s for s in self.sessions if s.ready and not s.ws.closed]
+        assert live, "no client connected"
+        count = live[-1].shard[1]
+        target = (shard_of(str(guild), count) if guild else 0, count)
+        holders = [s for s in live if s.shard == target]
+        assert holders, f"no client holds shard {list(target)} for {event}"
+        await self._dispatch_to(holders[-1], event, data)
+
+    def wait_ready(self, count: int) -> Callable[[], bool]:
+        """A test for ``asyncio`` waits: ``count`` shard sessions have received READY."""
+        return lambda: sum(s.ready for s in self.sessions) >= count
+
+    async def _dispatch_to(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        await self._send_to(session, {"op": DISPATCH, "t": event, "s": session.seq, "d": data})
+
+    async def _send_to(self, session: GatewaySession, payload: dict[str, Any]) -> None:
+        frame = session.encoder.encode(payload)
+        if isinstance(frame, bytes):
+            await session.ws.send_bytes(frame)
+        else:
+            await session.ws.send_str(frame)
 
     async def wait_for(
         self,
@@ -341,11 +406,6 @@ class FakeDiscord:
         assert self._encoder is not None
         await self._send_frame(self._encoder.frame(text))
 
-    async def _send(self, payload: dict[str, Any]) -> None:
-        assert self._ws is not None
-        assert self._encoder is not None
-        await self._send_frame(self._encoder.encode(payload))
-
     async def _send_frame(self, frame: str | bytes) -> None:
         assert self._ws is not None
         if isinstance(frame, bytes):
@@ -362,38 +422,77 @@ class FakeDiscord:
             return ws
         self._ws = ws
         self._encoder = GatewayEncoder(request.query.get("compress"))
-        await self._send({"op": HELLO, "d": {"heartbeat_interval": 41250}})
+        session = GatewaySession(ws, self._encoder)
+        await self._send_to(session, {"op": HELLO, "d": {"heartbeat_interval": 41250}})
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
                 continue
             payload = json.loads(msg.data)
             op = payload.get("op")
             if op == HEARTBEAT:
-                await self._send({"op": HEARTBEAT_ACK})
+                await self._send_to(session, {"op": HEARTBEAT_ACK})
             elif op == IDENTIFY:
                 self.identify = payload["d"]
+                self.identifies.append(payload["d"])
                 if payload["d"].get("token") != self.token:
                     await ws.close(code=4004, message=b"Authentication failed.")
                     break
-                await self._ready()
+                refusal = self._shard_refusal(payload["d"].get("shard", [0, 1]))
+                if refusal is not None:
+                    code, reason = refusal
+                    self.closes.append(code)
+                    await ws.close(code=code, message=reason.encode())
+                    break
+                session.shard = tuple(payload["d"].get("shard", [0, 1]))  # type: ignore[assignment]
+                self.sessions.append(session)
+                await self._ready(session)
             elif op == RESUME:
-                await self._send({"op": INVALID_SESSION, "d": False})
+                await self._send_to(session, {"op": INVALID_SESSION, "d": False})
         return ws
 
-    async def _ready(self) -> None:
-        self._seq = 0
-        await self.dispatch(
+    def _shard_refusal(self, shard: Any) -> tuple[int, str] | None:
+        """Discord's close for an IDENTIFY's ``shard: [id, count]``: 4010 for a shard that
+        cannot exist, 4011 when the session would hold too many servers; else None."""
+        valid = (
+            isinstance(shard, list)
+            and len(shard) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in shard)
+            and shard[1] >= 1
+            and 0 <= shard[0] < shard[1]
+        )
+        if not valid:
+            return 4010, "Invalid shard."
+        held = [g for g in self.guilds if shard_of(g, shard[1]) == shard[0]]
+        if len(held) > self.max_guilds_per_session:
+            return 4011, "Sharding required."
+        return None
+
+    def _shard_guilds(self, session: GatewaySession) -> list[str]:
+        shard_id, count = session.shard
+        return [g for g in self.guilds if shard_of(g, count) == shard_id]
+
+    async def _ready(self, session: GatewaySession) -> None:
+        session.seq = 0
+        guilds = self._shard_guilds(session)
+        await self._dispatch_to(
+            session,
             "READY",
             {
                 "v": 10,
                 "user": BOT_USER,
-                "guilds": [{"id": GUILD_ID, "unavailable": True}],
-                "session_id": "fake-session",
+                "guilds": [{"id": guild, "unavailable": True} for guild in guilds],
+                "session_id": f"fake-session-{len(self.sessions)}",
                 "resume_gateway_url": self.gateway_url,
                 "application": {"id": APPLICATION_ID, "flags": 0},
+                "shard": list(session.shard),
             },
         )
-        await self.dispatch("GUILD_CREATE", guild_create())
+        for guild in guilds:
+            created = guild_create(guild, self.guilds[guild])
+            await self._dispatch_to(session, "GUILD_CREATE", created)
+        session.ready = True
+        async with self._changed:
+            self._changed.notify_all()
         self.identified.set()
 
     # --- REST ------------------------------------------------------------------------------
@@ -502,7 +601,11 @@ class FakeDiscord:
             limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
             return (
                 "other",
-                {"url": self.gateway_url, "shards": 1, "session_start_limit": limit},
+                {
+                    "url": self.gateway_url,
+                    "shards": self.recommended_shards,
+                    "session_start_limit": limit,
+                },
                 200,
             )
         commands = re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", path)
