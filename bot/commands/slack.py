@@ -34,11 +34,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "https://bot.example.com/slack/events (a bare https://host gets /slack/events added)",
     )
     show.set_defaults(func=print_manifest)
+    key = actions.add_parser(
+        "new-token-key",
+        help="print a fresh MLCAREER_TOKEN_KEY (encrypts the stored workspace tokens)",
+        description="Print a new random Fernet key for MLCAREER_TOKEN_KEY, which encrypts the "
+        "bot tokens of the workspaces that install the app. Put it in the environment or .env "
+        "once and keep it: a new key cannot read tokens stored under the old one.",
+    )
+    key.set_defaults(func=print_token_key)
 
 
 def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
     """Print the app manifest as YAML on stdout."""
     sys.stdout.write(manifest_yaml(args.name, args.request_url))
+    return 0
+
+
+def print_token_key(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a fresh Fernet key on stdout (and nothing else, for ``>> .env`` use)."""
+    from bot.adapters.slack.token_box import new_key
+
+    sys.stdout.write(new_key() + "\n")
     return 0
 
 
