@@ -24,6 +24,7 @@ from bot.adapters.slack.handlers import Deps
 from bot.adapters.slack.installations import SqlInstallations, TeamKey
 from bot.adapters.slack.manifest import SCOPES
 from bot.adapters.slack.oauth_stores import InstallationStore, StateStore
+from bot.adapters.slack.redact import redact
 from bot.adapters.slack.sender import SlackSender
 from bot.adapters.slack.token_box import TokenBox
 from bot.core.reply import Reply
@@ -34,6 +35,8 @@ from bot.tips.models import ChannelKey
 from bot.tips.ports import DueQueue
 
 log = logging.getLogger(__name__)
+# bolt's OAuth flow and authorize log through this one (the app's logger too).
+bolt_log = redact(logging.getLogger("bot.adapters.slack.bolt"))
 
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -89,7 +92,8 @@ class Distribution:
     def oauth_settings(self) -> AsyncOAuthSettings:
         """bolt's install flow on our stores: bot scopes only, tokens looked up per team."""
         secret = self.settings.slack_client_secret
-        assert secret is not None and self.settings.slack_client_id  # checked before
+        assert secret is not None
+        assert self.settings.slack_client_id
         return AsyncOAuthSettings(
             client_id=self.settings.slack_client_id,
             client_secret=secret.reveal(),
@@ -101,7 +105,7 @@ class Distribution:
             installation_store_bot_only=True,
             state_store=self.states,
             state_expiration_seconds=self.states.expiration_seconds,
-            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            logger=bolt_log,
         )
 
     def authorize(self) -> AsyncInstallationStoreAuthorize:
@@ -109,7 +113,7 @@ class Distribution:
         cached per token, so a busy workspace costs no extra call per event."""
         secret = self.settings.slack_client_secret
         return AsyncInstallationStoreAuthorize(
-            logger=logging.getLogger("bot.adapters.slack.bolt"),
+            logger=bolt_log,
             installation_store=self.installations,
             client_id=self.settings.slack_client_id,
             client_secret=secret.reveal() if secret else None,

@@ -17,6 +17,9 @@ from typing import Any, Protocol
 from bot.tips.sql_database import Database
 from bot.tips.stores import backend
 
+# When an installation carries no time of its own.
+_EPOCH = datetime.fromtimestamp(0, UTC)
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class TeamKey:
@@ -53,7 +56,7 @@ class InstalledBot:
     team_name: str | None = None
     enterprise_name: str | None = None
     installer_user_id: str | None = None
-    installed_at: datetime = datetime.fromtimestamp(0, UTC)
+    installed_at: datetime = _EPOCH
 
     @property
     def is_enterprise_install(self) -> bool:

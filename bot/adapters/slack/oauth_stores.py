@@ -17,7 +17,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
-from bot.adapters.slack.installations import InstalledBot, Installations, OAuthStates, TeamKey
+from bot.adapters.slack.installations import Installations, InstalledBot, OAuthStates, TeamKey
 from bot.adapters.slack.token_box import TokenBox
 from bot.tips.clock import Clock
 

@@ -284,7 +284,7 @@ class FakeSlack:
             "token_type": "bot",
             "access_token": workspace.token,
             "bot_user_id": workspace.bot_user_id,
-            "team": team,
+            "team": None if workspace.org_wide else team,
             "enterprise": enterprise,
             "is_enterprise_install": workspace.org_wide,
         }

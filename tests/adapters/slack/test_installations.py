@@ -55,11 +55,14 @@ async def test_installations_round_trip_replace_and_delete(db_url: str) -> None:
         await store.save_bot(bot(ORG, bot_user_id="UORG"))
         assert await store.find_bot(TEAM) == bot()
         found = await store.find_bot(ORG)
-        assert found is not None and found.is_enterprise_install and found.bot_user_id == "UORG"
+        assert found is not None
+        assert found.is_enterprise_install
+        assert found.bot_user_id == "UORG"
         assert await store.find_bot(GRID_TEAM) is None  # a workspace of the org is not the org
         await store.save_bot(bot(sealed_token="sealed-2"))  # a reinstall replaces
         again = await store.find_bot(TEAM)
-        assert again is not None and again.sealed_token == "sealed-2"
+        assert again is not None
+        assert again.sealed_token == "sealed-2"
         assert await store.delete_bot(TEAM) is True
         assert await store.delete_bot(TEAM) is False
         assert await store.find_bot(TEAM) is None
@@ -122,12 +125,16 @@ async def test_the_sdk_store_saves_tokens_encrypted_and_finds_them_per_team(db_u
         )
         stored = await store.find_bot(TEAM)
         assert stored is not None
-        assert TOKEN not in stored.sealed_token and stored.sealed_token  # encrypted at rest
+        assert TOKEN not in stored.sealed_token
+        assert stored.sealed_token
         found = await sdk.async_find_bot(enterprise_id=None, team_id="T1")
-        assert found is not None and found.bot_token == TOKEN and found.bot_user_id == "UB1"
+        assert found is not None
+        assert found.bot_token == TOKEN
+        assert found.bot_user_id == "UB1"
         assert found.bot_scopes == ["chat:write", "commands"]
         installation = await sdk.async_find_installation(enterprise_id=None, team_id="T1")
-        assert installation is not None and installation.bot_token == TOKEN
+        assert installation is not None
+        assert installation.bot_token == TOKEN
         assert await sdk.async_find_bot(enterprise_id=None, team_id="T9") is None
         await sdk.async_delete_installation(enterprise_id=None, team_id="T1")
         assert await store.find_bot(TEAM) is None
@@ -154,7 +161,9 @@ async def test_the_sdk_store_keys_an_org_wide_install_by_its_organisation(db_url
         found = await sdk.async_find_bot(
             enterprise_id="E1", team_id="T7", is_enterprise_install=True
         )
-        assert found is not None and found.bot_token == TOKEN and found.is_enterprise_install
+        assert found is not None
+        assert found.bot_token == TOKEN
+        assert found.is_enterprise_install
         assert await sdk.async_find_bot(enterprise_id="E1", team_id="T7") is None
     finally:
         await store.close()
@@ -166,7 +175,8 @@ async def test_states_from_the_sdk_store_are_random_one_time_and_expire(db_url: 
     states = StateStore(store, clock, expiration_seconds=60)
     try:
         first, second, third = [await states.async_issue() for _ in range(3)]
-        assert len({first, second, third}) == 3 and len(first) >= 32
+        assert len({first, second, third}) == 3
+        assert len(first) >= 32
         assert await states.async_consume(first) is True
         assert await states.async_consume(first) is False
         clock.set(NOW + timedelta(seconds=30))
@@ -181,7 +191,8 @@ def test_a_token_sealed_under_one_key_is_refused_clearly_under_another() -> None
     sealed = box().seal(TOKEN)
     with pytest.raises(StorageError) as caught:
         box().open(sealed)
-    assert "MLCAREER_TOKEN_KEY" in str(caught.value) and TOKEN not in str(caught.value)
+    assert "MLCAREER_TOKEN_KEY" in str(caught.value)
+    assert TOKEN not in str(caught.value)
 
 
 @pytest.mark.parametrize("key", [None, "", "not-a-key", "x" * 44])
