@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 from bot.adapters.slack.manifest import app_name, manifest_yaml, request_url
+from bot.errors import SettingsError
 from bot.settings import Settings
 
 
@@ -33,6 +34,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="HTTP mode: the public https:// URL of /slack/events, e.g. "
         "https://bot.example.com/slack/events (a bare https://host gets /slack/events added)",
     )
+    show.add_argument(
+        "--distribute",
+        action="store_true",
+        help="with --request-url: for distributing to many workspaces, add the OAuth redirect "
+        "URL (/slack/oauth_redirect on the same host) and the app_uninstalled and "
+        "tokens_revoked events",
+    )
     show.set_defaults(func=print_manifest)
     key = actions.add_parser(
         "new-token-key",
@@ -46,7 +54,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def print_manifest(args: argparse.Namespace, settings: Settings) -> int:
     """Print the app manifest as YAML on stdout."""
-    sys.stdout.write(manifest_yaml(args.name, args.request_url))
+    if args.distribute and not args.request_url:
+        raise SettingsError(
+            "--distribute needs --request-url: distributing to many workspaces works in "
+            "HTTP mode only, e.g. --request-url https://bot.example.com/slack/events"
+        )
+    sys.stdout.write(manifest_yaml(args.name, args.request_url, args.distribute))
     return 0
 
 

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.handlers import Deps
 from bot.adapters.slack.installations import SqlInstallations, TeamKey
-from bot.adapters.slack.manifest import SCOPES
+from bot.adapters.slack.manifest import INSTALL_PATH, REDIRECT_PATH, SCOPES
 from bot.adapters.slack.oauth_stores import InstallationStore, StateStore
 from bot.adapters.slack.redact import redact
 from bot.adapters.slack.sender import SlackSender
@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 # bolt's OAuth flow and authorize log through this one (the app's logger too).
 bolt_log = redact(logging.getLogger("bot.adapters.slack.bolt"))
 
-INSTALL_PATH = "/slack/install"
-REDIRECT_PATH = "/slack/oauth_redirect"
 UNINSTALLED = "the app was uninstalled from this workspace"
 # Channels already remembered in this process, so a busy channel costs no write per event.
 _SEEN_LIMIT = 50000
