@@ -177,9 +177,10 @@ class Distribution:
 
 
 def team_deps(deps: Deps, context: AsyncBoltContext) -> Deps:
-    """``deps`` for one request of an installed team: its token and its bot user."""
+    """``deps`` for one request of an installed team: its token and its bot user (``deps``
+    itself when serving one workspace with SLACK_BOT_TOKEN)."""
     client = context.client
-    if client is None or not context.bot_token:
+    if not deps.per_team or client is None or not context.bot_token:
         return deps
     team = str(team_of(context))
     return replace(

@@ -52,6 +52,9 @@ class Deps:
     background: Background
     bot_user_id: str | None = None
     ack_budget: float = ACK_BUDGET_SECONDS
+    # Distribution to many workspaces: each request gets its own team's client and bot user
+    # (``bot.adapters.slack.distribution.team_deps``); False serves the one SLACK_BOT_TOKEN.
+    per_team: bool = False
 
 
 async def answer(deps: Deps, request: Request) -> Reply:

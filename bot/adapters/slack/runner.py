@@ -150,6 +150,7 @@ class SlackRunner:
             background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
+            per_team=self.distribution is not None,
         )
         secret = self.settings.slack_signing_secret
         return build_app(
