@@ -30,7 +30,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("ask", "bot.commands.ask", "answer one question, or many as JSON lines"),
     ("kb", "bot.commands.kb", "work with the knowledge base"),
     ("run", "bot.commands.run", "serve the bot on Slack and/or Discord"),
-    ("slack", "bot.commands.slack", "Slack helpers (print the app manifest)"),
+    ("slack", "bot.commands.slack", "Slack helpers (the app manifest, a token key)"),
     ("discord", "bot.commands.discord", "Discord helpers (invite link)"),
     ("tips", "bot.commands.tips", "daily tips: list subscriptions, post the tips that are due"),
 )

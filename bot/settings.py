@@ -116,6 +116,11 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "SLACK_HTTP": ("slack_http", "bool"),
     "SLACK_HOST": ("slack_host", "str"),
     "SLACK_PORT": ("slack_port", "int"),
+    "SLACK_CLIENT_ID": ("slack_client_id", "optstr"),
+    "SLACK_CLIENT_SECRET": ("slack_client_secret", "secret"),
+    "SLACK_SCOPES": ("slack_scopes", "list"),
+    "SLACK_REDIRECT_URI": ("slack_redirect_uri", "optstr"),
+    "MLCAREER_TOKEN_KEY": ("token_key", "secret"),
     "DISCORD_TOKEN": ("discord_token", "secret"),
     "DISCORD_GUILD_ID": ("discord_guild_id", "optstr"),
     "DISCORD_APPLICATION_ID": ("discord_application_id", "optstr"),
@@ -153,6 +158,15 @@ class Settings:
     slack_http: bool = False
     slack_host: str = "0.0.0.0"
     slack_port: int = 3000
+    # Distribution to many workspaces (Slack's OAuth install flow, HTTP mode only): on when
+    # both the client id and secret are set. No scopes means the manifest's bot scopes; no
+    # redirect URI means the one set on the app's OAuth & Permissions page.
+    slack_client_id: str | None = None
+    slack_client_secret: Secret | None = None
+    slack_scopes: tuple[str, ...] = ()
+    slack_redirect_uri: str | None = None
+    # The Fernet key that encrypts the installed workspaces' bot tokens in the database.
+    token_key: Secret | None = None
     discord_token: Secret | None = None
     discord_guild_id: str | None = None
     discord_application_id: str | None = None

@@ -61,9 +61,9 @@ def port_number(text: str) -> int:
 
 
 def configured_platforms(settings: Settings) -> list[str]:
-    """The platforms whose main token is set."""
+    """The platforms whose main token is set (for Slack, or its OAuth app credentials)."""
     found = []
-    if settings.slack_bot_token:
+    if settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret):
         found.append("slack")
     if settings.discord_token:
         found.append("discord")

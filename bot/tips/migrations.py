@@ -158,6 +158,87 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        6,
+        "Slack installations (bot tokens encrypted), one-time OAuth states, each team's channels",
+        # One row per installed workspace, or per Enterprise Grid organisation for an org-wide
+        # install (team_id ''); '' rather than NULL for "none", so the key is a plain primary
+        # key on both backends. bot_token is Fernet ciphertext, never the token itself.
+        # slack_channels says which team a channel was heard from, so uninstalling pauses
+        # that team's tip subscriptions and a tip is posted with that team's token.
+        (
+            """
+            CREATE TABLE slack_installations (
+                enterprise_id         TEXT NOT NULL,
+                team_id               TEXT NOT NULL,
+                is_enterprise_install INTEGER NOT NULL CHECK (is_enterprise_install IN (0, 1)),
+                app_id                TEXT,
+                enterprise_name       TEXT,
+                team_name             TEXT,
+                bot_user_id           TEXT NOT NULL,
+                bot_id                TEXT NOT NULL,
+                bot_token             TEXT NOT NULL,
+                bot_scopes            TEXT NOT NULL,
+                installer_user_id     TEXT,
+                installed_at          INTEGER NOT NULL,
+                PRIMARY KEY (enterprise_id, team_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE slack_oauth_states (
+                state      TEXT NOT NULL PRIMARY KEY,
+                expires_at INTEGER NOT NULL,
+                consumed   INTEGER NOT NULL DEFAULT 0 CHECK (consumed IN (0, 1))
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE slack_channels (
+                enterprise_id TEXT NOT NULL,
+                team_id       TEXT NOT NULL,
+                channel       TEXT NOT NULL,
+                seen_at       INTEGER NOT NULL,
+                PRIMARY KEY (enterprise_id, team_id, channel)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX slack_channels_by_channel ON slack_channels (channel)",
+        ),
+        (
+            """
+            CREATE TABLE slack_installations (
+                enterprise_id         TEXT COLLATE "C" NOT NULL,
+                team_id               TEXT COLLATE "C" NOT NULL,
+                is_enterprise_install INTEGER NOT NULL CHECK (is_enterprise_install IN (0, 1)),
+                app_id                TEXT,
+                enterprise_name       TEXT,
+                team_name             TEXT,
+                bot_user_id           TEXT NOT NULL,
+                bot_id                TEXT NOT NULL,
+                bot_token             TEXT NOT NULL,
+                bot_scopes            TEXT NOT NULL,
+                installer_user_id     TEXT,
+                installed_at          BIGINT NOT NULL,
+                PRIMARY KEY (enterprise_id, team_id)
+            )
+            """,
+            """
+            CREATE TABLE slack_oauth_states (
+                state      TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+                expires_at BIGINT NOT NULL,
+                consumed   INTEGER NOT NULL DEFAULT 0 CHECK (consumed IN (0, 1))
+            )
+            """,
+            """
+            CREATE TABLE slack_channels (
+                enterprise_id TEXT COLLATE "C" NOT NULL,
+                team_id       TEXT COLLATE "C" NOT NULL,
+                channel       TEXT COLLATE "C" NOT NULL,
+                seen_at       BIGINT NOT NULL,
+                PRIMARY KEY (enterprise_id, team_id, channel)
+            )
+            """,
+            "CREATE INDEX slack_channels_by_channel ON slack_channels (channel)",
+        ),
+    ),
+    Migration(
         8,
         "votes on answers (feedback), one per voter per logged question",
         # No foreign key to questions (migration 7, the question log's): the store checks

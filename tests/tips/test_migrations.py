@@ -18,9 +18,9 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
-def test_versions_are_consecutive_from_one() -> None:
-    """Migration numbers start at 1 and only increase, so none is applied twice; gaps are
-    allowed (each feature owns its numbers: 7 the question log, 8 the votes)."""
+def test_versions_start_at_one_and_only_rise() -> None:
+    """Migration numbers start at 1 and rise, so none is applied twice; gaps are allowed
+    (each piece of work owns its numbers, and the loop applies every one above the current)."""
     versions = [m.version for m in MIGRATIONS]
     assert versions[0] == 1
     assert versions == sorted(set(versions))

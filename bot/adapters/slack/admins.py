@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Iterable
@@ -35,13 +36,22 @@ class AdminCheck:
         self.client = client
         self.listed = frozenset(listed)
         self._cache: TTLCache[str, bool] = TTLCache(ttl, CACHE_ENTRIES, clock)
+        self._team = ""  # the cache key's prefix: one workspace's admin is not another's
+
+    def for_team(self, client: AsyncWebClient, team: str) -> AdminCheck:
+        """The same check asked through ``team``'s own client (distribution to many
+        workspaces), sharing the cache, whose answers are kept per team."""
+        other = copy.copy(self)
+        other.client = client
+        other._team = f"{team}:"
+        return other
 
     async def is_admin(self, user: str) -> bool:
         if not user:
             return False
         if user in self.listed:
             return True
-        cached = self._cache.get(user)
+        cached = self._cache.get(self._team + user)
         if cached is not None:
             return cached
         try:
@@ -53,5 +63,5 @@ class AdminCheck:
         answer = any(
             bool(profile.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner")
         )
-        self._cache.put(user, answer)
+        self._cache.put(self._team + user, answer)
         return answer

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import handlers, home_handlers, schedule_modal, shortcut
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC, ACTION_VOTE_DOWN, ACTION_VOTE_UP
 from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
+from bot.adapters.slack.distribution import Distribution, team_deps
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.home import ACTION_HOME_TOPIC, ACTION_TIPS_EDIT
 from bot.adapters.slack.manifest import COMMAND
@@ -25,7 +27,7 @@ bolt_log = logging.getLogger("bot.adapters.slack.bolt")
 
 # A handler finishing an interaction after its acknowledgement, and the bolt listener for it.
 Work = Callable[[Deps, Mapping[str, Any]], Coroutine[Any, Any, None]]
-Listener = Callable[[Ack, dict[str, Any]], Awaitable[None]]
+Listener = Callable[[Ack, dict[str, Any], AsyncBoltContext], Awaitable[None]]
 
 
 class _SameTokenWarning(logging.Filter):
@@ -46,14 +48,23 @@ def build_app(
     *,
     signing_secret: str | None,
     events: Deduplicator,
+    distribution: Distribution | None = None,
 ) -> AsyncApp:
     """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
     without one the app only takes Socket Mode requests, which Slack authenticates itself.
+    With ``distribution`` (OAuth mode) each request runs with its own team's token, looked
+    up in the installation store, and uninstalls are handled.
 
     Listeners run before the response goes back to Slack (``process_before_response``), so
     a slash command's answer rides in its acknowledgement with no polling delay; everything
     slower is acknowledged first and finished in ``deps.background``."""
     bolt_log.addFilter(_SAME_TOKEN_WARNING)  # adding the same filter twice is a no-op
+    oauth: dict[str, Any] = {}
+    if distribution is not None:
+        oauth = {
+            "oauth_settings": distribution.oauth_settings(),
+            "authorize": distribution.authorize(),
+        }
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret or "",
@@ -61,6 +72,7 @@ def build_app(
         name="mlcareer",
         process_before_response=True,
         logger=bolt_log,
+        **oauth,
     )
 
     async def skip_redeliveries(
@@ -77,10 +89,12 @@ def build_app(
         await next()
         return None
 
-    async def command(ack: Ack, body: dict[str, Any]) -> None:
-        await handlers.on_command(deps, body, ack)
+    async def command(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await handlers.on_command(team_deps(deps, context), body, ack)
 
     app.middleware(skip_redeliveries)
+    if distribution is not None:
+        _distribute(app, distribution)
     app.command(COMMAND)(command)
     app.event("app_mention")(_after_ack(deps, handlers.on_mention, part="event"))
     app.event("message")(_after_ack(deps, handlers.on_message, part="event"))
@@ -117,9 +131,26 @@ def _after_ack(deps: Deps, work: Work, *, part: str | None = None) -> Listener:
     """A listener that acknowledges at once and finishes ``work`` in the background, on the
     whole payload or on one ``part`` of it (the ``event`` of an event callback)."""
 
-    async def listener(ack: Ack, body: dict[str, Any]) -> None:
+    async def listener(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
         payload = body.get(part) if part else body
-        deps.background.spawn(work(deps, payload if isinstance(payload, dict) else {}))
+        team = team_deps(deps, context)
+        deps.background.spawn(work(team, payload if isinstance(payload, dict) else {}))
 
     return listener
+
+
+def _distribute(app: AsyncApp, distribution: Distribution) -> None:
+    """OAuth mode's own middleware and listeners: channels' teams, and uninstalls."""
+
+    async def uninstalled(ack: Ack, context: AsyncBoltContext) -> None:
+        await ack()
+        await distribution.uninstalled(context)
+
+    async def revoked(ack: Ack, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        await distribution.tokens_revoked(event, context)
+
+    app.middleware(distribution.remember_channel)
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)

@@ -30,7 +30,10 @@ class Mode(Enum):
 
 def check_settings(settings: Settings) -> Mode:
     """The connection mode the settings ask for; ``SettingsError`` on the first problem."""
-    check_bot_token(settings)
+    if oauth_requested(settings):
+        _check_oauth(settings)
+    else:
+        check_bot_token(settings)
     if settings.slack_app_token and not settings.slack_http:
         _check_app_token(settings.slack_app_token)
         return Mode.SOCKET
@@ -40,6 +43,44 @@ def check_settings(settings: Settings) -> Mode:
             f"SLACK_PORT must be a port number from 1 to 65535, not {settings.slack_port}."
         )
     return Mode.HTTP
+
+
+def oauth_requested(settings: Settings) -> bool:
+    """True when the settings ask to distribute to many workspaces (either OAuth credential
+    set: a missing other half is then reported rather than quietly ignored)."""
+    return bool(settings.slack_client_id or settings.slack_client_secret)
+
+
+def _check_oauth(settings: Settings) -> None:
+    where = "copy it from your Slack app's Basic Information page (App Credentials)"
+    if not settings.slack_client_id:
+        raise SettingsError(f"SLACK_CLIENT_SECRET is set but SLACK_CLIENT_ID is not: {where}.")
+    if not settings.slack_client_secret:
+        raise SettingsError(f"SLACK_CLIENT_ID is set but SLACK_CLIENT_SECRET is not: {where}.")
+    if settings.slack_app_token and not settings.slack_http:
+        raise SettingsError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (distributing to many workspaces) need "
+            "HTTP mode, so Slack can reach /slack/install and /slack/oauth_redirect: run with "
+            "--http or SLACK_HTTP=true, or unset SLACK_APP_TOKEN."
+        )
+    if settings.slack_bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: "
+            "distributing to many workspaces takes each workspace's token from its install, so "
+            "unset SLACK_BOT_TOKEN (or unset the two to serve one workspace)."
+        )
+    if settings.slack_redirect_uri is not None:
+        parsed = urlparse(settings.slack_redirect_uri)
+        if parsed.scheme not in {"http", "https"} or not parsed.netloc:
+            raise SettingsError(
+                "SLACK_REDIRECT_URI must be the full URL of /slack/oauth_redirect as registered "
+                "under OAuth & Permissions > Redirect URLs, such as "
+                "https://bot.example.com/slack/oauth_redirect."
+            )
+    from bot.adapters.slack.token_box import TokenBox
+
+    TokenBox(settings.token_key)  # a missing or malformed key is a SettingsError
+    api_url(settings.slack_api_url)
 
 
 def check_bot_token(settings: Settings) -> None:

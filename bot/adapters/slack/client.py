@@ -9,6 +9,7 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.checks import api_url
+from bot.adapters.slack.redact import redact
 from bot.adapters.slack.retry import Sleep, retry_handlers
 from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.settings import Settings
@@ -29,7 +30,7 @@ def build_client(
         base_url=api_url(settings.slack_api_url),
         timeout=TIMEOUT_SECONDS,
         retry_handlers=retry_handlers(sleep, metrics),
-        logger=logging.getLogger("bot.adapters.slack.web"),
+        logger=redact(logging.getLogger("bot.adapters.slack.web")),
     )
 
 

@@ -59,6 +59,9 @@ class Deps:
     # The Home tab and its modal; without a tips service the Home tab has no admin part.
     views: ViewPublisher | None = None
     tips: TipsAdmin | None = None
+    # Distribution to many workspaces: each request gets its own team's client and bot user
+    # (``bot.adapters.slack.distribution.team_deps``); False serves the one SLACK_BOT_TOKEN.
+    per_team: bool = False
 
 
 async def answer(deps: Deps, request: Request) -> Reply:

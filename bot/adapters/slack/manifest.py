@@ -13,6 +13,9 @@ import yaml
 
 COMMAND = "/mlcareer"
 EVENTS_PATH = "/slack/events"  # bolt's convention: events, commands and clicks all come here
+# Distribution to many workspaces: the install page and where Slack sends the installer back.
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
 
 # Slack's manifest schema: the app name is 1 to 35 characters, a request URL at most 3,000.
 MAX_NAME_CHARS = 35
@@ -38,10 +41,16 @@ SHORTCUT = {
     "callback_id": "ask_mlcareer",
     "description": "Ask mlcareer about this message (only you see the answer)",
 }
+# What a distributed app also hears: a workspace removing it (no scope needed).
+LIFECYCLE_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
-def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str, Any]:
-    """The manifest as a dict; ``request_url`` (https://host/slack/events) means HTTP mode."""
+def manifest(
+    name: str = "mlcareer", request_url: str | None = None, distribute: bool = False
+) -> dict[str, Any]:
+    """The manifest as a dict; ``request_url`` (https://host/slack/events) means HTTP mode;
+    ``distribute`` (with a request URL) adds the OAuth redirect URL on the same host and the
+    uninstall events, for distributing to many workspaces."""
     command: dict[str, Any] = {
         "command": COMMAND,
         "description": "Career advice on becoming a machine learning engineer",
@@ -50,10 +59,15 @@ def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str
     }
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}
+    oauth: dict[str, Any] = {"scopes": {"bot": list(SCOPES)}}
     if request_url:
         command["url"] = request_url
         events["request_url"] = request_url
         interactivity["request_url"] = request_url
+        if distribute:
+            parsed = urlparse(request_url)
+            oauth["redirect_urls"] = [f"{parsed.scheme}://{parsed.netloc}{REDIRECT_PATH}"]
+            events["bot_events"] = [*BOT_EVENTS, *LIFECYCLE_EVENTS]
     return {
         "display_information": {
             "name": name,
@@ -70,7 +84,7 @@ def manifest(name: str = "mlcareer", request_url: str | None = None) -> dict[str
             "slash_commands": [command],
             "shortcuts": [dict(SHORTCUT)],
         },
-        "oauth_config": {"scopes": {"bot": list(SCOPES)}},
+        "oauth_config": oauth,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,
@@ -106,9 +120,12 @@ def request_url(text: str) -> str:
     return url
 
 
-def manifest_yaml(name: str = "mlcareer", request_url: str | None = None) -> str:
+def manifest_yaml(
+    name: str = "mlcareer", request_url: str | None = None, distribute: bool = False
+) -> str:
     """The manifest as YAML, with a comment per scope saying why it is there."""
     lines = ["# Slack app manifest for mlcareer. Scopes:"]
     lines.extend(f"#   {scope}: {why}" for scope, why in SCOPES.items())
-    body = yaml.safe_dump(manifest(name, request_url), sort_keys=False, allow_unicode=True)
+    made = manifest(name, request_url, distribute)
+    body = yaml.safe_dump(made, sort_keys=False, allow_unicode=True)
     return "\n".join(lines) + "\n" + body

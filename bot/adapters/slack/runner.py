@@ -19,15 +19,17 @@ from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.app import build_app
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
-from bot.adapters.slack.checks import Mode, check_settings
+from bot.adapters.slack.checks import Mode, check_settings, oauth_requested
 from bot.adapters.slack.client import build_client, web_session
 from bot.adapters.slack.dedupe import REMEMBER_ENTRIES, REMEMBER_SECONDS, Deduplicator
+from bot.adapters.slack.distribution import Distribution, TeamSender
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
+from bot.adapters.slack.installations import SqlInstallations, open_database
 from bot.adapters.slack.login import sign_in, socket_url
 from bot.adapters.slack.manifest import EVENTS_PATH
 from bot.adapters.slack.retry import Sleep
 from bot.adapters.slack.sender import Responder, SlackSender
-from bot.adapters.slack.server import build_web_app
+from bot.adapters.slack.server import add_oauth_routes, build_web_app
 from bot.adapters.slack.shares import ShareStore
 from bot.adapters.slack.tips_admin import TipsAdmin
 from bot.adapters.slack.views import ViewPublisher
@@ -36,6 +38,9 @@ from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.errors import PlatformError
 from bot.settings import Settings
+from bot.tips.clock import Clock as WallClock
+from bot.tips.clock import SystemClock
+from bot.tips.sql_store import SqlStore
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +51,8 @@ class SlackRunner:
     """The Slack ``PlatformRunner``. ``host`` is where HTTP mode listens (default SLACK_HOST:
     all interfaces); ``sleep`` and ``clock`` are injected so tests never wait on real time;
     ``connect_seconds`` bounds the first Socket Mode connection; ``metrics`` counts Web API
-    retries and rate limits."""
+    retries and rate limits. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) the
+    installations are kept in the database at DATABASE_URL and ``wall_clock`` dates them."""
 
     name = "slack"
 
@@ -61,6 +67,7 @@ class SlackRunner:
         ack_budget: float = ACK_BUDGET_SECONDS,
         connect_seconds: float = CONNECT_SECONDS,
         metrics: PlatformMetrics = NO_METRICS,
+        wall_clock: WallClock | None = None,
     ) -> None:
         self.settings = settings
         self.router = router
@@ -77,6 +84,12 @@ class SlackRunner:
         self.http_port: int | None = None
         self.bot_user_id: str | None = None
         self.background = Background()
+        self.wall_clock = wall_clock or SystemClock()
+        self.distribution: Distribution | None = None  # set while running in OAuth mode
+        self.team_sender: TeamSender | None = None
+        if oauth_requested(settings):
+            self.team_sender = TeamSender(self.client)
+            self.sender = self.team_sender
 
     async def run(self) -> None:
         """Serve until cancelled; ``SettingsError`` for bad settings, ``PlatformError`` when
@@ -85,7 +98,10 @@ class SlackRunner:
         async with web_session() as session:
             self.client.session = session
             try:
-                self.bot_user_id = await sign_in(self.client)
+                if self.team_sender is not None:
+                    await self._open_distribution()
+                else:
+                    self.bot_user_id = await sign_in(self.client)
                 app = self._build_app(mode)
                 if mode is Mode.SOCKET:
                     await self._serve_socket_mode(app)
@@ -94,7 +110,27 @@ class SlackRunner:
             finally:
                 self.serving.clear()
                 await self.background.drain()
+                await self._close_distribution()
                 self.client.session = None
+
+    async def _open_distribution(self) -> None:
+        """OAuth mode: open the installation stores and check the key can read them."""
+        database = await open_database(self.settings.database_url)
+        distribution = Distribution(
+            self.settings, SqlInstallations(database), SqlStore(database), self.wall_clock
+        )
+        self.distribution = distribution
+        await distribution.check_key()
+        assert self.team_sender is not None
+        self.team_sender.distribution = distribution
+        log.info("Slack: distributing to many workspaces (OAuth install at /slack/install)")
+
+    async def _close_distribution(self) -> None:
+        if self.team_sender is not None:
+            self.team_sender.distribution = None
+        if self.distribution is not None:
+            distribution, self.distribution = self.distribution, None
+            await distribution.store.close()
 
     async def ready(self) -> str | None:
         """``Readiness``: None while listening (HTTP) or while the Socket Mode websocket is up
@@ -119,6 +155,7 @@ class SlackRunner:
             ack_budget=self.ack_budget,
             views=ViewPublisher(self.client),
             tips=tips if isinstance(tips, TipsAdmin) else None,
+            per_team=self.distribution is not None,
         )
         secret = self.settings.slack_signing_secret
         return build_app(
@@ -126,6 +163,7 @@ class SlackRunner:
             self.client,
             signing_secret=secret.reveal() if secret and mode is Mode.HTTP else None,
             events=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
+            distribution=self.distribution,
         )
 
     async def _serve_socket_mode(self, app: AsyncApp) -> None:
@@ -162,6 +200,8 @@ class SlackRunner:
     async def _serve_http(self, app: AsyncApp) -> None:
         secret = self.settings.slack_signing_secret
         web_app = build_web_app(app, secret.reveal() if secret else None)
+        if app.oauth_flow is not None:
+            add_oauth_routes(web_app, app)
         runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await runner.setup()
         try:

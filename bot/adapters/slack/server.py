@@ -59,6 +59,25 @@ def build_web_app(
     return app
 
 
+def add_oauth_routes(app: web.Application, bolt_app: AsyncApp) -> None:
+    """OAuth mode: GET /slack/install (a state cookie and the way to Slack's consent page)
+    and GET /slack/oauth_redirect (Slack sends the installer back here with a one-time code),
+    both answered by bolt's OAuth flow."""
+    flow = bolt_app.oauth_flow
+    assert flow is not None
+
+    async def install(request: web.Request) -> web.StreamResponse:
+        bolt_response = await flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        bolt_response = await flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    app.router.add_get(flow.install_path, install)
+    app.router.add_get(flow.redirect_uri_path, redirect)
+
+
 def _small(request: web.Request) -> bool:
     length = request.content_length
     return length is not None and length <= SSL_CHECK_MAX_BYTES

@@ -10,6 +10,7 @@ why in ``rejected``.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import json
@@ -30,6 +31,10 @@ APP_TOKEN = "xapp-test-token"
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 TEAM_ID = "T0TEST"
+# The OAuth app the fake knows (distribution to many workspaces).
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret-0123456789"
+APP_ID = "A0TEST"
 WAIT_SECONDS = 5.0  # bounded wait for loopback I/O
 TRIGGER_SECONDS = 3.0  # how long Slack honours an interaction's trigger_id (once)
 
@@ -57,6 +62,24 @@ class Sent:
         """The message's fallback text, un-escaped: what a person reads in a notification."""
         raw = str(self.payload.get("text") or "")
         return raw.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A workspace (or, with ``org_wide``, an Enterprise Grid organisation) that installs the
+    app through the OAuth flow: what oauth.v2.access and auth.test say about it."""
+
+    team_id: str
+    team_name: str = "A Team"
+    enterprise_id: str | None = None
+    org_wide: bool = False
+    bot_user_id: str = "UBOT2"
+    bot_id: str = "BBOT2"
+    installer: str = "UINSTALLER"
+
+    @property
+    def token(self) -> str:
+        return f"xoxb-{self.enterprise_id or 'none'}-{self.team_id}-secret"
 
 
 @dataclass
@@ -94,6 +117,12 @@ class FakeSlack:
         self.used_triggers: set[str] = set()
         self.expired_triggers: set[str] = set()
         self._trigger_ids = itertools.count(1)
+        # OAuth: the app's redirect URL, codes handed out and not yet exchanged, and the bot
+        # tokens of workspaces that installed the app (each answered for by auth.test).
+        self.redirect_uri: str | None = None
+        self._codes: dict[str, Workspace] = {}
+        self.installed: dict[str, Workspace] = {}
+        self._code_ids = itertools.count(1)
 
     # --- life cycle -------------------------------------------------------------------
 
@@ -149,6 +178,17 @@ class FakeSlack:
         trigger = f"{next(self._trigger_ids)}.{self.port}.fake-trigger"
         self._triggers[trigger] = time.monotonic() - age
         return trigger
+
+    def approve(self, workspace: Workspace) -> str:
+        """What Slack's consent page does when someone installs the app: a one-time code
+        for the redirect URL (which the test then calls, as the browser would)."""
+        code = f"code-{next(self._code_ids)}"
+        self._codes[code] = workspace
+        return code
+
+    def revoke(self, token: str) -> None:
+        """The workspace uninstalled the app: its token stops working."""
+        self.installed.pop(token, None)
 
     def calls_to(self, method: str) -> list[ApiCall]:
         return [call for call in self.calls if call.method == method]
@@ -216,14 +256,77 @@ class FakeSlack:
         if method in self._delays:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self._delays[method])
-        expected = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != expected:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
         scripted = self._scripts[method]
+        if method == "oauth.v2.access":
+            if scripted:
+                step = scripted.popleft()
+                return web.json_response(step.body, status=step.status, headers=step.headers)
+            client = _basic(request.headers.get("Authorization")) or (
+                params.get("client_id"),
+                params.get("client_secret"),
+            )
+            return web.json_response(self._exchange(client, params))
+        if method == "apps.connections.open":
+            valid = token == APP_TOKEN
+        else:
+            valid = token == BOT_TOKEN or token in self.installed
+        if not valid:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         if scripted:
             step = scripted.popleft()
             return web.json_response(step.body, status=step.status, headers=step.headers)
+        if method == "auth.test" and token in self.installed:
+            return web.json_response(self._auth_test(self.installed[token]))
         return web.json_response(await self._answer(method, params))
+
+    def _exchange(
+        self, client: tuple[str | None, str | None], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        """oauth.v2.access: a code for a bot token, refused as Slack refuses it."""
+        client_id, secret = client
+        if client_id != CLIENT_ID:
+            return {"ok": False, "error": "invalid_client_id"}
+        if secret != CLIENT_SECRET:
+            return {"ok": False, "error": "bad_client_secret"}
+        redirect = params.get("redirect_uri")
+        if redirect and self.redirect_uri and redirect != self.redirect_uri:
+            return {"ok": False, "error": "bad_redirect_uri"}
+        workspace = self._codes.pop(str(params.get("code")), None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        self.installed[workspace.token] = workspace
+        enterprise = (
+            {"id": workspace.enterprise_id, "name": "An Org"} if workspace.enterprise_id else None
+        )
+        team = (
+            None if workspace.org_wide else {"id": workspace.team_id, "name": workspace.team_name}
+        )
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": workspace.installer},
+            "scope": "commands,app_mentions:read,chat:write,im:history,users:read",
+            "token_type": "bot",
+            "access_token": workspace.token,
+            "bot_user_id": workspace.bot_user_id,
+            "team": None if workspace.org_wide else team,
+            "enterprise": enterprise,
+            "is_enterprise_install": workspace.org_wide,
+        }
+
+    @staticmethod
+    def _auth_test(workspace: Workspace) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": f"https://{workspace.team_id.lower()}.slack.com/",
+            "team": workspace.team_name,
+            "user": "mlcareer",
+            "team_id": workspace.team_id,
+            "user_id": workspace.bot_user_id,
+            "bot_id": workspace.bot_id,
+            "enterprise_id": workspace.enterprise_id,
+            "is_enterprise_install": workspace.org_wide,
+        }
 
     async def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
@@ -360,6 +463,14 @@ class FakeSlack:
 _VIEW_METHODS = frozenset(
     {"views.publish", "views.open", "conversations.open", "chat.postEphemeral"}
 )
+
+
+def _basic(header: str | None) -> tuple[str | None, str | None] | None:
+    """The client id and secret of an HTTP Basic ``Authorization`` header."""
+    if not header or not header.startswith("Basic "):
+        return None
+    user, _, password = base64.b64decode(header[len("Basic ") :]).decode().partition(":")
+    return user, password
 
 
 def _bearer(header: str | None) -> str | None:

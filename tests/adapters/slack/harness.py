@@ -138,29 +138,13 @@ class SlackHarness:
 
     async def start(self) -> None:
         await self.fake.start()
-        base = self._base_settings or Settings()
-        self.settings = base.with_overrides(
-            slack_bot_token=Secret(BOT_TOKEN),
-            slack_signing_secret=Secret(SIGNING_SECRET),
-            slack_app_token=Secret(APP_TOKEN) if self.socket_mode else None,
-            slack_api_url=self.fake.api_url,
-            slack_http=not self.socket_mode,
-            slack_port=0,
-            admins=self._admins,
-        )
+        self.settings = self.build_settings(self._base_settings or Settings())
         router = self._router
         if router is None:
             services = build_services(self.settings)
             services.tips = self._tips
             router = Router(services)
-        self.runner = SlackRunner(
-            self.settings,
-            router,
-            host="127.0.0.1",
-            sleep=self.sleep,
-            clock=self.clock,
-            ack_budget=self._ack_budget,
-        )
+        self.runner = self.build_runner(self.settings, router)
         self._task = asyncio.create_task(self.runner.run())
         ready = asyncio.create_task(self.runner.serving.wait())
         done, _ = await asyncio.wait(
@@ -172,7 +156,31 @@ class SlackHarness:
         if ready not in done:
             ready.cancel()
             raise TimeoutError("the Slack runner did not become ready")
-        self._http = aiohttp.ClientSession()
+        # A cookie jar that keeps cookies from 127.0.0.1 too (the OAuth flow's state cookie).
+        self._http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    def build_settings(self, base: Settings) -> Settings:
+        """The runner's settings: ``base`` pointed at the fake, in the harness's mode."""
+        return base.with_overrides(
+            slack_bot_token=Secret(BOT_TOKEN),
+            slack_signing_secret=Secret(SIGNING_SECRET),
+            slack_app_token=Secret(APP_TOKEN) if self.socket_mode else None,
+            slack_api_url=self.fake.api_url,
+            slack_http=not self.socket_mode,
+            slack_port=0,
+            admins=self._admins,
+        )
+
+    def build_runner(self, settings: Settings, router: Router) -> SlackRunner:
+        """The runner under test, on fake time."""
+        return SlackRunner(
+            settings,
+            router,
+            host="127.0.0.1",
+            sleep=self.sleep,
+            clock=self.clock,
+            ack_budget=self._ack_budget,
+        )
 
     async def stop(self) -> None:
         if self._http is not None:

@@ -67,7 +67,10 @@ RULES: dict[str, Any] = {
             }
         ],
     },
-    "oauth_config": {"scopes": {"bot": [text(1, 50)], "user": [text(1, 50)]}},
+    "oauth_config": {
+        "scopes": {"bot": [text(1, 50)], "user": [text(1, 50)]},
+        "redirect_urls": [URL],
+    },
     "settings": {
         "event_subscriptions": {"request_url": URL, "bot_events": [text(1, 50)]},
         "interactivity": {"is_enabled": boolean, "request_url": URL},

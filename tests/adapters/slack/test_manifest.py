@@ -72,8 +72,9 @@ def test_a_request_url_makes_an_http_mode_manifest() -> None:
         manifest(),
         manifest("careerbot", "https://bot.example.com/slack/events"),
         manifest("x" * 35, "https://bot.example.com/" + "p" * 2900),
+        manifest("careerbot", "https://bot.example.com/slack/events", distribute=True),
     ],
-    ids=["socket-mode", "http", "longest"],
+    ids=["socket-mode", "http", "longest", "distributed"],
 )
 def test_manifest_follows_slacks_manifest_schema(made: dict[str, Any]) -> None:
     assert manifest_schema.problems(made) == []
@@ -182,3 +183,14 @@ def test_app_name_must_fit_slacks_35_characters() -> None:
     for bad in ("", "   ", "n" * 36):
         with pytest.raises(ValueError, match="1 to 35 characters"):
             app_name(bad)
+
+
+def test_a_distributed_manifest_adds_the_redirect_url_and_the_uninstall_events() -> None:
+    data = manifest("careerbot", "https://bot.example.com/slack/events", distribute=True)
+    assert data["oauth_config"]["redirect_urls"] == ["https://bot.example.com/slack/oauth_redirect"]
+    events = data["settings"]["event_subscriptions"]["bot_events"]
+    assert events == [*BOT_EVENTS, "app_uninstalled", "tokens_revoked"]
+    assert (
+        "redirect_urls"
+        not in manifest("careerbot", "https://bot.example.com/slack/events")["oauth_config"]
+    )

@@ -3,6 +3,7 @@ logs every request it sends and slack-bolt and the Socket Mode client log what t
 
 from __future__ import annotations
 
+import base64
 import logging
 
 import pytest
@@ -14,8 +15,15 @@ from bot.errors import SettingsError
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
 from tests.adapters.slack.conftest import RecordingTips
-from tests.adapters.slack.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.adapters.slack.fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FakeSlack,
+)
 from tests.adapters.slack.harness import SIGNING_SECRET, SlackHarness
+from tests.adapters.slack.oauth_harness import ONE, OAuthHarness
 
 SECRETS = (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET)
 
@@ -73,3 +81,23 @@ async def test_a_refused_token_is_not_logged_either(
     assert "Sending a request" in caplog.text
     assert revoked not in caplog.text
     assert revoked not in str(caught.value)
+
+
+async def test_no_client_secret_workspace_token_or_key_is_logged_in_oauth_mode(
+    caplog: pytest.LogCaptureFixture, sqlite_url: str
+) -> None:
+    """The install flow (oauth.v2.access answers with the bot token), the per-team calls and
+    an uninstall, at DEBUG: neither the client secret (nor its Basic auth form), a
+    workspace's token nor the token key shows up."""
+    caplog.set_level(logging.DEBUG)
+    async with OAuthHarness(sqlite_url, slack_admins=["U0ASKER"]) as slack:
+        assert (await slack.install(ONE)).status == 200
+        await slack.mention_in(ONE, "skills")
+        await slack.command("tips status", team_id=ONE.team_id)  # users.info, ONE's token
+        slack.fake.revoke(ONE.token)
+        await slack.deliver_event(slack.lifecycle(ONE, {"type": "app_uninstalled"}))
+        key = slack.key
+    assert "oauth.v2.access" in caplog.text
+    basic = base64.b64encode(f"{CLIENT_ID}:{CLIENT_SECRET}".encode()).decode()
+    for secret in (CLIENT_SECRET, basic, ONE.token, key, SIGNING_SECRET):
+        assert secret not in caplog.text
