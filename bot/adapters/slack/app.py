@@ -103,13 +103,14 @@ def build_app(
     app.action(ACTION_VOTE_UP)(_after_ack(deps, handlers.on_vote))
     app.action(ACTION_VOTE_DOWN)(_after_ack(deps, handlers.on_vote))
 
-    async def comment(ack: Ack, body: dict[str, Any]) -> None:
-        await handlers.on_comment(deps, body, ack)
+    async def comment(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await handlers.on_comment(team_deps(deps, context), body, ack)
 
     app.view(COMMENT_FORM)(comment)
 
-    async def schedule_saved(ack: Ack, body: dict[str, Any]) -> None:
-        await home_handlers.on_schedule_submit(deps, body, ack)
+    async def schedule_saved(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        # The submitting workspace's token and admins, as for every other listener.
+        await home_handlers.on_schedule_submit(team_deps(deps, context), body, ack)
 
     app.event("app_home_opened")(_after_ack(deps, home_handlers.on_home_opened, part="event"))
     app.action(re.compile(rf"^{ACTION_HOME_TOPIC}:\d+$"))(

@@ -27,6 +27,7 @@ from bot.adapters.slack.oauth_stores import InstallationStore, StateStore
 from bot.adapters.slack.redact import redact
 from bot.adapters.slack.sender import SlackSender
 from bot.adapters.slack.token_box import TokenBox
+from bot.adapters.slack.views import ViewPublisher
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError, SettingsError, StorageError
 from bot.settings import Settings
@@ -182,12 +183,15 @@ def team_deps(deps: Deps, context: AsyncBoltContext) -> Deps:
     client = context.client
     if not deps.per_team or client is None or not context.bot_token:
         return deps
-    team = str(team_of(context))
+    key = team_of(context)
     return replace(
         deps,
         sender=SlackSender(client),
-        admins=deps.admins.for_team(client, team),
+        # The Home tab and its modals are published with the team's token too.
+        views=ViewPublisher(client) if deps.views is not None else None,
+        admins=deps.admins.for_team(client, str(key)),
         bot_user_id=context.bot_user_id,
+        workspace=key,
     )
 
 

@@ -19,6 +19,7 @@ from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.blocks import ACTION_VOTE_UP, Message, render
 from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.installations import TeamChannels, TeamKey
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
 from bot.adapters.slack.tips_admin import TipsAdmin
@@ -62,6 +63,10 @@ class Deps:
     # Distribution to many workspaces: each request gets its own team's client and bot user
     # (``bot.adapters.slack.distribution.team_deps``); False serves the one SLACK_BOT_TOKEN.
     per_team: bool = False
+    # In OAuth mode: the channels each workspace was heard from, and the workspace of this
+    # request (set by ``team_deps``), so the Home tab shows and edits that workspace's tips only.
+    channel_store: TeamChannels | None = None
+    workspace: TeamKey | None = None
 
 
 async def answer(deps: Deps, request: Request) -> Reply:

@@ -19,10 +19,24 @@ from bot.adapters.slack.schedule_modal import Choice, read_choice, schedule_moda
 from bot.core.replies import section_links
 from bot.core.request import Request
 from bot.errors import PlatformError
+from bot.tips.models import Subscription
 
 log = logging.getLogger(__name__)
 
 NOT_ADMIN = "Only workspace admins (and the bot's listed admins) can change daily tips."
+NOT_HERE = "That channel isn't in this workspace, so its daily tips can't be changed from here."
+
+
+async def workspace_subscriptions(deps: Deps) -> list[Subscription]:
+    """The daily-tips subscriptions of the workspace asking: with the app installed in many
+    workspaces (OAuth), only channels heard from this one, so no admin sees or edits another
+    workspace's channels; with one SLACK_BOT_TOKEN, every Slack subscription."""
+    assert deps.tips is not None
+    found = await deps.tips.subscriptions(translate.PLATFORM)
+    if deps.channel_store is None or deps.workspace is None:
+        return found
+    mine = set(await deps.channel_store.channels(deps.workspace))
+    return [s for s in found if s.key.channel in mine]
 
 
 async def on_home_opened(deps: Deps, event: Mapping[str, Any]) -> None:
@@ -46,7 +60,7 @@ async def publish_home(deps: Deps, user: str) -> None:
         return
     subscriptions = None
     if deps.tips is not None and await deps.admins.is_admin(user):
-        subscriptions = await deps.tips.subscriptions(translate.PLATFORM)
+        subscriptions = await workspace_subscriptions(deps)
     topics = section_links(deps.router.services.knowledge)
     await deps.views.publish(user, home_view(topics, subscriptions))
 
@@ -91,11 +105,7 @@ async def on_tips_edit(deps: Deps, body: Mapping[str, Any]) -> None:
         if not await deps.admins.is_admin(clicked.user):
             await publish_home(deps, clicked.user)  # shows them the Home tab without admin part
             return
-        found = [
-            s
-            for s in await deps.tips.subscriptions(translate.PLATFORM)
-            if s.key.channel == clicked.value
-        ]
+        found = [s for s in await workspace_subscriptions(deps) if s.key.channel == clicked.value]
         if not found:  # turned off meanwhile: show the list as it is now
             await publish_home(deps, clicked.user)
             return
@@ -139,6 +149,15 @@ async def _save(deps: Deps, user: str, choice: Choice) -> str | None:
     """Turn tips on with ``choice`` as ``tips on`` would; None when the store now holds it,
     else what the tips service said instead."""
     assert deps.tips is not None
+    # The modal names its channel in the submission: a forged one from another workspace is
+    # refused before anything is saved.
+    store, workspace = deps.channel_store, deps.workspace
+    if (
+        store is not None
+        and workspace is not None
+        and choice.channel not in set(await store.channels(workspace))
+    ):
+        return NOT_HERE
     request = Request(
         text=f"tips {choice.tips_args}",
         user=user,
@@ -147,11 +166,7 @@ async def _save(deps: Deps, user: str, choice: Choice) -> str | None:
         is_admin=True,
     )
     reply = await deps.tips.handle(request, choice.tips_args)
-    saved = [
-        s
-        for s in await deps.tips.subscriptions(translate.PLATFORM)
-        if s.key.channel == choice.channel
-    ]
+    saved = [s for s in await workspace_subscriptions(deps) if s.key.channel == choice.channel]
     if saved and (saved[0].at, saved[0].zone, saved[0].days, saved[0].paused) == (
         choice.at,
         choice.zone,

@@ -156,6 +156,7 @@ class SlackRunner:
             views=ViewPublisher(self.client),
             tips=tips if isinstance(tips, TipsAdmin) else None,
             per_team=self.distribution is not None,
+            channel_store=self.distribution.store if self.distribution is not None else None,
         )
         secret = self.settings.slack_signing_secret
         return build_app(

@@ -308,3 +308,35 @@ async def test_a_non_admins_submission_is_refused_and_changes_nothing(
     assert ack["response_action"] == "errors"
     assert "admins" in ack["errors"]["tips_time"]
     assert await tips_store.get(ChannelKey("slack", "C0TIPS")) == before
+
+
+async def test_with_many_workspaces_an_admin_sees_and_changes_only_their_own_channels(
+    tips_service: TipsService, tips_store: TipsStore, sqlite_url: str
+) -> None:
+    """OAuth mode: the Home tab of workspace ONE lists ONE's channels only, and a submission
+    from ONE naming TWO's channel (a forged view) is refused before anything is saved."""
+    from tests.adapters.slack.oauth_harness import ONE, TWO, OAuthHarness
+
+    await subscribe(tips_store, "C0ONE")
+    await subscribe(tips_store, "C0TWO", paused=True)
+    async with OAuthHarness(sqlite_url, tips=tips_service, admins=(ADMIN,)) as slack:
+        await slack.install(ONE)
+        await slack.install(TWO)
+        await slack.mention_in(ONE, "skills", channel="C0ONE")  # the channels' teams are noted
+        await slack.mention_in(TWO, "skills", channel="C0TWO")
+        before = len(slack.fake.sent("views.publish"))
+        await slack.deliver_event(slack.event_body(ONE, "app_home_opened", user=ADMIN))
+        await slack.fake.wait_until(lambda: len(slack.fake.sent("views.publish")) > before)
+        shown = texts(slack.fake.home_views[ADMIN])
+        forged = submission("C0TWO", "08:30", "Europe/Berlin", "weekdays")
+        forged["team"] = {"id": ONE.team_id, "domain": "one"}
+        forged["user"]["team_id"] = ONE.team_id
+        forged["view"]["team_id"] = forged["view"]["app_installed_team_id"] = ONE.team_id
+        ack = await slack.interact(forged)
+    assert "<#C0ONE>" in shown
+    assert "<#C0TWO>" not in shown
+    assert ack["response_action"] == "errors"
+    assert "isn't in this workspace" in json.dumps(ack["errors"])
+    untouched = await tips_store.get(ChannelKey("slack", "C0TWO"))
+    assert untouched is not None
+    assert untouched.paused
