@@ -3,6 +3,7 @@ Slack's redeliveries of an event before any listener sees them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
@@ -15,9 +16,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
-from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
+from bot.adapters.slack.dedupe import Claims, event_key
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.manifest import COMMAND
+from bot.receipts.ports import Receipt
 
 bolt_log = logging.getLogger("bot.adapters.slack.bolt")
 
@@ -43,7 +45,7 @@ def build_app(
     client: AsyncWebClient,
     *,
     signing_secret: str | None,
-    events: Deduplicator,
+    events: Claims,
 ) -> AsyncApp:
     """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
     without one the app only takes Socket Mode requests, which Slack authenticates itself.
@@ -65,13 +67,16 @@ def build_app(
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         if body.get("type") == "event_callback":
-            # Over Socket Mode there are no retry headers (and a retry mostly follows a
-            # dropped connection, where the first delivery may never have arrived): there
-            # the event_id alone decides.
-            if req.mode == "http" and is_redelivery(req.headers):
+            # The shared receipts decide, not the retry headers: a retry may follow a
+            # delivery whose replica died before answering, and must then be answered.
+            found = await events.claim(event_key(body))
+            if found is Receipt.DONE:
                 return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-            if not events.first_time(str(body.get("event_id") or "")):
-                return BoltResponse(status=200, body="")
+            if found is Receipt.IN_HAND:
+                # Another delivery of it is being answered, perhaps by a replica that just
+                # died. Not a 200 (over Socket Mode, no ack): Slack delivers it again later,
+                # and once that claim's lease has run out a live replica answers it.
+                return BoltResponse(status=503, body="")
         await next()
         return None
 
@@ -80,8 +85,8 @@ def build_app(
 
     app.middleware(skip_redeliveries)
     app.command(COMMAND)(command)
-    app.event("app_mention")(_after_ack(deps, handlers.on_mention, part="event"))
-    app.event("message")(_after_ack(deps, handlers.on_message, part="event"))
+    app.event("app_mention")(_answer_event(deps, events, handlers.on_mention))
+    app.event("message")(_answer_event(deps, events, handlers.on_message))
     app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(_after_ack(deps, handlers.on_topic_click))
     app.action(ACTION_SHARE)(_after_ack(deps, handlers.on_share))
     return app
@@ -95,5 +100,30 @@ def _after_ack(deps: Deps, work: Work, *, part: str | None = None) -> Listener:
         await ack()
         payload = body.get(part) if part else body
         deps.background.spawn(work(deps, payload if isinstance(payload, dict) else {}))
+
+    return listener
+
+
+def _answer_event(deps: Deps, events: Claims, work: Work) -> Listener:
+    """A listener for an event callback whose claim the middleware took: answer, then mark
+    the event done.
+
+    The acknowledgement (the HTTP 200, the Socket Mode ack) goes out when the listener
+    returns, so it waits for the answer first, up to the ack budget: a replica killed
+    before answering has then acknowledged nothing, and Slack delivers the event again.
+    An answer slower than the budget finishes in the background after the ack.
+    """
+
+    async def answer_then_finish(event: dict[str, Any], key: str) -> None:
+        await work(deps, event)
+        await events.finish(key)
+
+    async def listener(ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        event = body.get("event")
+        job = deps.background.spawn(
+            answer_then_finish(event if isinstance(event, dict) else {}, event_key(body))
+        )
+        await asyncio.wait({job}, timeout=deps.ack_budget)
 
     return listener

@@ -18,7 +18,7 @@ from bot.adapters.slack import translate
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.blocks import Message, render
-from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.dedupe import Claims, message_key
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
 from bot.core.reply import Reply, ReplyKind
@@ -26,6 +26,7 @@ from bot.core.request import Request
 from bot.core.router import Router, failure_reply
 from bot.core.text import clean
 from bot.errors import ChannelGoneError, PlatformError
+from bot.receipts.ports import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ class Deps:
     responder: Responder
     admins: AdminCheck
     shares: ShareStore
-    messages: Deduplicator
+    messages: Claims
     background: Background
     bot_user_id: str | None = None
     ack_budget: float = ACK_BUDGET_SECONDS
@@ -127,11 +128,17 @@ async def on_message(deps: Deps, event: Mapping[str, Any]) -> None:
 
 
 async def _answer_message(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
+    if not translate.is_from_a_person(event, deps.bot_user_id):
+        return
+    key = message_key(event)
+    if await deps.messages.claim(key, inner=True) is not Receipt.FIRST:
+        return
+    await _reply(deps, event, thread_ts)
+    await deps.messages.finish(key)
+
+
+async def _reply(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
     try:
-        if not translate.is_from_a_person(event, deps.bot_user_id):
-            return
-        if not deps.messages.first_time(f"{event.get('channel')}:{event.get('ts')}"):
-            return
         request = translate.event_request(event, deps.bot_user_id)
         reply = await answer(deps, request)
         await deps.sender.post(
