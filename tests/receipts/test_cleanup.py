@@ -16,12 +16,6 @@ START = datetime(2024, 6, 3, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
-def test_the_ttl_is_well_past_slacks_retries() -> None:
-    """Slack's last retry comes about five minutes after the first delivery."""
-    assert TTL >= timedelta(minutes=15)
-    assert EVERY < TTL
-
-
 async def test_old_receipts_are_forgotten_every_few_minutes() -> None:
     clock = FakeClock(START)
     receipts = MemoryReceipts()
