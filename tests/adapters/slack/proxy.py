@@ -21,8 +21,11 @@ _HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "host", "cont
 class RoundRobinProxy:
     """``await proxy.start()``; send to ``proxy.url``; ``proxy.backends`` are base URLs."""
 
-    def __init__(self, backends: Sequence[str], *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, backends: Sequence[str], *, timeout: float = 10.0, fresh_connections: bool = True
+    ) -> None:
         self.backends = list(backends)
+        self._fresh = fresh_connections
         self._turn = itertools.cycle(range(len(self.backends)))
         self._timeout = aiohttp.ClientTimeout(total=timeout)
         self._session: aiohttp.ClientSession | None = None
@@ -31,10 +34,12 @@ class RoundRobinProxy:
         self.failed = 0  # requests answered 502 because their backend was down
 
     async def start(self) -> None:
-        # Fresh connections, no pool: a pooled connection to a replica killed meanwhile
-        # would fail the next request for a reason no load balancer has.
+        # Fresh connections by default: a pooled connection to a replica killed meanwhile
+        # would fail the next request for a reason no load balancer has. The benchmark
+        # keeps them open (``fresh_connections=False``), as a production balancer does.
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(force_close=True), timeout=self._timeout
+            connector=aiohttp.TCPConnector(force_close=self._fresh, limit=0),
+            timeout=self._timeout,
         )
         app = web.Application()
         app.router.add_route("*", "/{path:.*}", self._forward)
