@@ -134,3 +134,22 @@ async def test_a_failing_database_still_answers_once_per_replica() -> None:
         await slack.deliver_event(body, retry=1)
         await slack.settle()
         assert len(slack.posted()) == 1
+
+
+async def test_over_socket_mode_an_event_in_hand_elsewhere_is_not_acknowledged(
+    shared: EventReceipts,
+) -> None:
+    """No ack, so Slack redelivers it (to this or another connection) later."""
+    async with SlackHarness(socket_mode=True, receipts=shared) as slack:
+        await shared.claim("event:Ev0SOCKHELD", datetime.now(UTC), timedelta(minutes=5))
+        body = payloads.event("app_mention", "Ev0SOCKHELD", ts="1700000600.000600")
+        envelope = await slack.fake.send_envelope("events_api", body)
+        await slack.settle()
+        assert envelope not in slack.fake.socket_acks
+        assert slack.posted() == []
+        # The claim's holder finished: the redelivery is acknowledged, and not answered.
+        await shared.finish("event:Ev0SOCKHELD")
+        again = await slack.fake.send_envelope("events_api", body, retry_attempt=1)
+        await slack.fake.ack_for(again)
+        await slack.settle()
+        assert slack.posted() == []
