@@ -201,8 +201,9 @@ class Settings:
             raise SettingsError("MLCAREER_TIPS_GRACE_HOURS must be zero or more (default 6).")
         if self.tips_lease_seconds < 1:
             raise SettingsError("MLCAREER_TIPS_LEASE_SECONDS must be at least 1 (default 600).")
-        if self.event_lease_seconds <= 0:
-            raise SettingsError("MLCAREER_EVENT_LEASE_SECONDS must be more than 0 (default 30).")
+        if self.event_lease_seconds < 3:
+            # A claim must outlast the 2 s the bot waits for an answer before acknowledging.
+            raise SettingsError("MLCAREER_EVENT_LEASE_SECONDS must be at least 3 (default 30).")
         if not 0 <= self.ops_port <= 65535:
             raise SettingsError(
                 "MLCAREER_OPS_PORT must be a port number from 1 to 65535, or 0 to turn the "

@@ -7,7 +7,7 @@ delivery that got no 200 within 3 s (or got an error) with ``X-Slack-Retry-Num``
 Slack does but on a faster schedule (0.25, 1.25, 2.5 s instead of at once, 1 and 5
 minutes), so retries land on other replicas. It also sends retries of events that were
 answered (Slack missed the 200) and edited mentions (Slack re-sends an edited mention with
-its original ts). Leases are short (events 1 s, tips 2 s) so a dead replica's claims are
+its original ts). Leases are short (events 3 s, tips 4 s) so a dead replica's claims are
 taken over within the test. Subscriptions whose tips are due are added while it runs.
 
 Counted: an event answered twice, or acknowledged (a 200 reached "Slack") but never
@@ -45,7 +45,7 @@ REPLICAS = 3
 ROUNDS = 60
 ROUND_SECONDS = 0.3  # a new round starts this often
 KILLS = 8
-RETRY_AFTER = (0.25, 1.25, 2.5)  # Slack's retry schedule, sped up
+RETRY_AFTER = (0.25, 1.5, 4.0)  # Slack's retry schedule (at once, 1 min, 5 min), sped up
 SLACK_TIMEOUT = 3.0  # Slack counts a delivery failed without a 200 within 3 s
 TIP_BATCHES = 4
 TIPS_PER_BATCH = 6
@@ -179,8 +179,10 @@ async def test_three_replicas_answer_every_event_once_while_one_is_killed(
     env = bot_environment(
         fake.api_url,
         DATABASE_URL=database,
-        MLCAREER_EVENT_LEASE_SECONDS="1",
-        MLCAREER_TIPS_LEASE_SECONDS="2",
+        # Past the 2 s a replica waits for its answer before acknowledging, and before the
+        # last retry, as 30 s is past 2 s and before Slack's second retry (a minute).
+        MLCAREER_EVENT_LEASE_SECONDS="3",
+        MLCAREER_TIPS_LEASE_SECONDS="4",
     )
     replicas = []
     for number, port in enumerate(ports):
