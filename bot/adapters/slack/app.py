@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC
-from bot.adapters.slack.dedupe import Claims, event_key
+from bot.adapters.slack.dedupe import Claims, event_key, is_redelivery
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.manifest import COMMAND
 from bot.receipts.ports import Receipt
@@ -77,6 +77,10 @@ def build_app(
                 # died. Not a 200 (over Socket Mode, no ack): Slack delivers it again later,
                 # and once that claim's lease has run out a live replica answers it.
                 return BoltResponse(status=503, body="")
+            if req.mode == "http" and is_redelivery(req.headers):
+                bolt_log.info(
+                    "answering a retry of %s: no replica finished it", body.get("event_id")
+                )
         await next()
         return None
 
