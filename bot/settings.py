@@ -107,6 +107,8 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_DATA_DIR": ("data_dir", "path"),
     "DATABASE_URL": ("database_url", "str"),
     "MLCAREER_TIPS_GRACE_HOURS": ("tips_grace_hours", "float"),
+    "MLCAREER_TIPS_LEASE_SECONDS": ("tips_lease_seconds", "float"),
+    "MLCAREER_EVENT_LEASE_SECONDS": ("event_lease_seconds", "float"),
     "MLCAREER_OPS_HOST": ("ops_host", "str"),
     "MLCAREER_OPS_PORT": ("ops_port", "int"),
     "SLACK_BOT_TOKEN": ("slack_bot_token", "secret"),
@@ -149,6 +151,10 @@ class Settings:
     data_dir: Path | None = None
     database_url: str = "sqlite:///mlcareer.db"
     tips_grace_hours: float = 6.0
+    # How long a replica's claim on a tip post (or on an event it answers) holds before
+    # another replica may take it over, when the holder died.
+    tips_lease_seconds: float = 600.0
+    event_lease_seconds: float = 30.0
     ops_host: str = "127.0.0.1"
     ops_port: int = 8081
     slack_bot_token: Secret | None = None
@@ -212,6 +218,11 @@ class Settings:
             raise SettingsError("MLCAREER_MAX_INPUT_CHARS must be at least 50 (default 2000).")
         if self.tips_grace_hours < 0:
             raise SettingsError("MLCAREER_TIPS_GRACE_HOURS must be zero or more (default 6).")
+        if self.tips_lease_seconds < 1:
+            raise SettingsError("MLCAREER_TIPS_LEASE_SECONDS must be at least 1 (default 600).")
+        if self.event_lease_seconds < 3:
+            # A claim must outlast the 2 s the bot waits for an answer before acknowledging.
+            raise SettingsError("MLCAREER_EVENT_LEASE_SECONDS must be at least 3 (default 30).")
         if not 0 <= self.ops_port <= 65535:
             raise SettingsError(
                 "MLCAREER_OPS_PORT must be a port number from 1 to 65535, or 0 to turn the "

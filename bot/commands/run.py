@@ -18,15 +18,20 @@ from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
 from bot.ops.supervisor import Sleep, Supervisor
+from bot.receipts.cleanup import purge_forever
+from bot.receipts.ports import EventReceipts
 from bot.settings import Settings
-from bot.tips.clock import Clock
+from bot.tips.clock import Clock, SystemClock
 from bot.tips.daily import open_daily_tips
 
 log = logging.getLogger(__name__)
 
 PLATFORMS = ("slack", "discord")
-# Builds the platform runners for ``serve``: (settings, router, platform names, metrics).
-RunnerFactory = Callable[[Settings, Router, list[str], Metrics], list[PlatformRunner]]
+# Builds the platform runners for ``serve``: (settings, router, platform names, metrics, the
+# shared event receipts).
+RunnerFactory = Callable[
+    [Settings, Router, list[str], Metrics, EventReceipts | None], list[PlatformRunner]
+]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -111,10 +116,14 @@ async def serve_until_stopped(settings: Settings, platforms: list[str]) -> None:
 
 
 def build_runners(
-    settings: Settings, router: Router, platforms: list[str], metrics: Metrics
+    settings: Settings,
+    router: Router,
+    platforms: list[str],
+    metrics: Metrics,
+    receipts: EventReceipts | None = None,
 ) -> list[PlatformRunner]:
     """One runner per platform, reporting to ``metrics``; adapters are imported only when
-    asked for.
+    asked for. Slack claims the events it answers in ``receipts``.
 
     Each platform's settings are checked first, so a missing or malformed one stops the start
     with its one-line message before anything is opened.
@@ -126,7 +135,7 @@ def build_runners(
             from bot.adapters.slack.runner import SlackRunner
 
             check_settings(settings)
-            runners.append(SlackRunner(settings, router, metrics=metrics))
+            runners.append(SlackRunner(settings, router, metrics=metrics, receipts=receipts))
         elif name == "discord":
             from bot.adapters.discord.config import discord_config
             from bot.adapters.discord.runner import DiscordRunner
@@ -152,24 +161,38 @@ async def serve(
     when one fails it is restarted with backoff while the rest keep serving; only a
     ``SettingsError`` at start-up ends ``serve``. When serving ends (Ctrl-C, SIGTERM) the
     scheduler is stopped first, letting a post in flight finish and be recorded, and only
-    then is the tips database closed. ``build``, ``clock`` and ``sleep`` (the supervisors'
+    then is the tips database closed. With Slack, the event receipts are opened in the same
+    database (so replicas on it answer each event once) and old ones are forgotten from
+    time to time on the real clock. ``build``, ``clock`` and ``sleep`` (the supervisors'
     backoff) are seams for tests.
     """
     # Imported here: prometheus-client costs about 100 ms, which `ask` and `chat` never pay.
     from bot.ops.metrics import PrometheusMetrics
     from bot.ops.server import OpsServer
+    from bot.receipts.stores import open_receipts
 
     metrics = PrometheusMetrics()  # its own registry, created here and passed down
     services = build_services(settings)
     router = Router(services, metrics=metrics)
-    runners = build(settings, router, platforms, metrics)
+    receipts = await open_receipts(settings.database_url) if "slack" in platforms else None
+    runners = build(settings, router, platforms, metrics, receipts)
     senders = {runner.name: runner.sender for runner in runners}
-    tips = await open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
+    try:
+        tips = await open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
+    except BaseException:
+        if receipts is not None:
+            await receipts.close()
+        raise
     services.tips = tips.commands
     supervisors = [Supervisor(runner, metrics, sleep=sleep) for runner in runners]
     checks: dict[str, Readiness] = {supervisor.name: supervisor for supervisor in supervisors}
     checks["database"] = tips.store
     ops = OpsServer(settings.ops_host, settings.ops_port, metrics, checks)
+    purging = (
+        asyncio.create_task(purge_forever(receipts, SystemClock()), name="event receipts")
+        if receipts is not None
+        else None
+    )
     try:
         if settings.ops_port:
             await ops.start()
@@ -179,8 +202,13 @@ async def serve(
         gc.freeze()
         await _serve_all(supervisors, tips.scheduler.run_forever())
     finally:
+        if purging is not None:
+            purging.cancel()
+            await asyncio.gather(purging, return_exceptions=True)
         await ops.stop()
         await tips.close()
+        if receipts is not None:
+            await receipts.close()
 
 
 async def _serve_all(supervisors: list[Supervisor], scheduling: Coroutine[Any, Any, None]) -> None:

@@ -13,8 +13,12 @@ from bot.settings import Settings
 from bot.tips.clock import Clock, SystemClock
 from bot.tips.commands import TipsService
 from bot.tips.ports import TipsStore
-from bot.tips.scheduler import Scheduler
+from bot.tips.scheduler import LEASE, POLL, Scheduler
 from bot.tips.stores import open_store
+
+# A send is abandoned after this share of its claim's lease (the scheduler's 8 of 10 minutes),
+# so no other replica takes the claim over while it is still sending.
+SEND_SHARE = 0.8
 
 
 @dataclass(slots=True)
@@ -47,7 +51,10 @@ async def open_daily_tips(
     """
     store = await open_store(settings.database_url)
     grace = timedelta(hours=settings.tips_grace_hours)
-    return daily_tips(store, knowledge, senders, clock or SystemClock(), grace, metrics=metrics)
+    lease = timedelta(seconds=settings.tips_lease_seconds)
+    return daily_tips(
+        store, knowledge, senders, clock or SystemClock(), grace, metrics=metrics, lease=lease
+    )
 
 
 def daily_tips(
@@ -58,8 +65,14 @@ def daily_tips(
     grace: timedelta,
     *,
     metrics: TipMetrics = NO_METRICS,
+    lease: timedelta = LEASE,
 ) -> DailyTips:
-    """The tips commands and scheduler on an open store (which ``DailyTips.close`` closes)."""
+    """The tips commands and scheduler on an open store (which ``DailyTips.close`` closes).
+
+    ``lease`` (MLCAREER_TIPS_LEASE_SECONDS, the scheduler's 10 minutes by default) is how
+    long a claim on a post holds; a send is abandoned after 80% of it, and the scheduler
+    looks for due posts at least once a lease, so a post whose replica died goes out soon
+    after its claim lapses."""
     commands = TipsService(
         subscriptions=store, decks=store, history=store, knowledge=knowledge, clock=clock
     )
@@ -72,5 +85,8 @@ def daily_tips(
         clock=clock,
         grace=grace,
         metrics=metrics,
+        lease=lease,
+        send_timeout=lease * SEND_SHARE,
+        poll=min(POLL, lease),
     )
     return DailyTips(store, commands, scheduler)

@@ -158,6 +158,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        4,
+        "event receipts: which chat deliveries were claimed and answered, for every replica",
+        # One row per delivered event (an event_id, or a message's channel:ts), claimed with
+        # a lease before answering and marked done after (bot.receipts.sql). Times are
+        # milliseconds since the epoch. Old rows are deleted by seen_at, hence its index.
+        (
+            """
+            CREATE TABLE event_receipts (
+                key         TEXT PRIMARY KEY,
+                state       TEXT NOT NULL CHECK (state IN ('claimed', 'done')),
+                seen_at     INTEGER NOT NULL,
+                lease_until INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX event_receipts_seen ON event_receipts (seen_at)",
+        ),
+        (
+            """
+            CREATE TABLE event_receipts (
+                key         TEXT COLLATE "C" PRIMARY KEY,
+                state       TEXT NOT NULL CHECK (state IN ('claimed', 'done')),
+                seen_at     BIGINT NOT NULL,
+                lease_until BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX event_receipts_seen ON event_receipts (seen_at)",
+        ),
+    ),
+    Migration(
         6,
         "Slack installations (bot tokens encrypted), one-time OAuth states, each team's channels",
         # One row per installed workspace, or per Enterprise Grid organisation for an org-wide

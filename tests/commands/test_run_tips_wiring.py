@@ -14,6 +14,7 @@ from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.core.router import Router
 from bot.errors import PlatformError
+from bot.receipts.ports import EventReceipts
 from bot.settings import Settings
 from bot.tips.models import ChannelKey
 from bot.tips.stores import open_store
@@ -64,7 +65,11 @@ async def start_mid_post(url: str) -> tuple[asyncio.Task[None], ScriptedRunner, 
     runners: list[ScriptedRunner] = []
 
     def build(
-        settings: Settings, router: Router, platforms: list[str], metrics: Metrics
+        settings: Settings,
+        router: Router,
+        platforms: list[str],
+        metrics: Metrics,
+        receipts: EventReceipts | None,
     ) -> list[PlatformRunner]:
         runners.append(ScriptedRunner(router))
         return list(runners)

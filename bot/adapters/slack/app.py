@@ -3,6 +3,7 @@ Slack's redeliveries of an event before any listener sees them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
@@ -16,12 +17,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers, home_handlers, schedule_modal, shortcut
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC, ACTION_VOTE_DOWN, ACTION_VOTE_UP
-from bot.adapters.slack.dedupe import Deduplicator, is_redelivery
+from bot.adapters.slack.dedupe import Claims, event_key, is_redelivery
 from bot.adapters.slack.distribution import Distribution, team_deps
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.home import ACTION_HOME_TOPIC, ACTION_TIPS_EDIT
 from bot.adapters.slack.manifest import COMMAND
 from bot.adapters.slack.modals import CALLBACK_ID as COMMENT_FORM
+from bot.receipts.ports import Receipt
 
 bolt_log = logging.getLogger("bot.adapters.slack.bolt")
 
@@ -47,7 +49,7 @@ def build_app(
     client: AsyncWebClient,
     *,
     signing_secret: str | None,
-    events: Deduplicator,
+    events: Claims,
     distribution: Distribution | None = None,
 ) -> AsyncApp:
     """The bolt app. With a signing secret every request's signature is checked (HTTP mode);
@@ -79,13 +81,20 @@ def build_app(
         req: AsyncBoltRequest, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         if body.get("type") == "event_callback":
-            # Over Socket Mode there are no retry headers (and a retry mostly follows a
-            # dropped connection, where the first delivery may never have arrived): there
-            # the event_id alone decides.
-            if req.mode == "http" and is_redelivery(req.headers):
+            # The shared receipts decide, not the retry headers: a retry may follow a
+            # delivery whose replica died before answering, and must then be answered.
+            found = await events.claim(event_key(body))
+            if found is Receipt.DONE:
                 return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-            if not events.first_time(str(body.get("event_id") or "")):
-                return BoltResponse(status=200, body="")
+            if found is Receipt.IN_HAND:
+                # Another delivery of it is being answered, perhaps by a replica that just
+                # died. Not a 200 (over Socket Mode, no ack): Slack delivers it again later,
+                # and once that claim's lease has run out a live replica answers it.
+                return BoltResponse(status=503, body="")
+            if req.mode == "http" and is_redelivery(req.headers):
+                bolt_log.info(
+                    "answering a retry of %s: no replica finished it", body.get("event_id")
+                )
         await next()
         return None
 
@@ -94,10 +103,10 @@ def build_app(
 
     app.middleware(skip_redeliveries)
     if distribution is not None:
-        _distribute(app, distribution)
+        _distribute(app, distribution, events)
     app.command(COMMAND)(command)
-    app.event("app_mention")(_after_ack(deps, handlers.on_mention, part="event"))
-    app.event("message")(_after_ack(deps, handlers.on_message, part="event"))
+    app.event("app_mention")(_answer_event(deps, events, handlers.on_mention))
+    app.event("message")(_answer_event(deps, events, handlers.on_message))
     app.action(re.compile(rf"^{ACTION_TOPIC}:\d+$"))(_after_ack(deps, handlers.on_topic_click))
     app.action(ACTION_SHARE)(_after_ack(deps, handlers.on_share))
     app.action(ACTION_VOTE_UP)(_after_ack(deps, handlers.on_vote))
@@ -112,7 +121,7 @@ def build_app(
         # The submitting workspace's token and admins, as for every other listener.
         await home_handlers.on_schedule_submit(team_deps(deps, context), body, ack)
 
-    app.event("app_home_opened")(_after_ack(deps, home_handlers.on_home_opened, part="event"))
+    app.event("app_home_opened")(_answer_event(deps, events, home_handlers.on_home_opened))
     app.action(re.compile(rf"^{ACTION_HOME_TOPIC}:\d+$"))(
         _after_ack(deps, home_handlers.on_home_topic)
     )
@@ -141,17 +150,47 @@ def _after_ack(deps: Deps, work: Work, *, part: str | None = None) -> Listener:
     return listener
 
 
-def _distribute(app: AsyncApp, distribution: Distribution) -> None:
+def _distribute(app: AsyncApp, distribution: Distribution, events: Claims) -> None:
     """OAuth mode's own middleware and listeners: channels' teams, and uninstalls."""
 
-    async def uninstalled(ack: Ack, context: AsyncBoltContext) -> None:
+    async def uninstalled(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
         await distribution.uninstalled(context)
+        await events.finish(event_key(body))
 
-    async def revoked(ack: Ack, event: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def revoked(
+        ack: Ack, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         await ack()
         await distribution.tokens_revoked(event, context)
+        await events.finish(event_key(body))
 
     app.middleware(distribution.remember_channel)
     app.event("app_uninstalled")(uninstalled)
     app.event("tokens_revoked")(revoked)
+
+
+def _answer_event(deps: Deps, events: Claims, work: Work) -> Listener:
+    """A listener for an event callback whose claim the middleware took: answer, then mark
+    the event done.
+
+    The acknowledgement (the HTTP 200, the Socket Mode ack) goes out when the listener
+    returns, so it waits for the answer first, up to the ack budget: a replica killed
+    before answering has then acknowledged nothing, and Slack delivers the event again.
+    An answer slower than the budget finishes in the background after the ack.
+    """
+
+    async def answer_then_finish(team: Deps, event: dict[str, Any], key: str) -> None:
+        await work(team, event)
+        await events.finish(key)
+
+    async def listener(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        await ack()
+        event = body.get("event")
+        team = team_deps(deps, context)
+        job = deps.background.spawn(
+            answer_then_finish(team, event if isinstance(event, dict) else {}, event_key(body))
+        )
+        await asyncio.wait({job}, timeout=deps.ack_budget)
+
+    return listener

@@ -18,7 +18,7 @@ from bot.adapters.slack import modals, translate
 from bot.adapters.slack.admins import AdminCheck
 from bot.adapters.slack.background import Background
 from bot.adapters.slack.blocks import ACTION_VOTE_UP, Message, render
-from bot.adapters.slack.dedupe import Deduplicator
+from bot.adapters.slack.dedupe import Claims, message_key
 from bot.adapters.slack.installations import TeamChannels, TeamKey
 from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
@@ -31,6 +31,7 @@ from bot.core.text import clean
 from bot.errors import ChannelGoneError, PlatformError
 from bot.feedback import replies as feedback_replies
 from bot.feedback.ports import DOWN, UP
+from bot.receipts.ports import Receipt
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ class Deps:
     responder: Responder
     admins: AdminCheck
     shares: ShareStore
-    messages: Deduplicator
+    messages: Claims
     background: Background
     bot_user_id: str | None = None
     ack_budget: float = ACK_BUDGET_SECONDS
@@ -142,11 +143,17 @@ async def on_message(deps: Deps, event: Mapping[str, Any]) -> None:
 
 
 async def _answer_message(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
+    if not translate.is_from_a_person(event, deps.bot_user_id):
+        return
+    key = message_key(event)
+    if await deps.messages.claim(key, inner=True) is not Receipt.FIRST:
+        return
+    await _reply(deps, event, thread_ts)
+    await deps.messages.finish(key)
+
+
+async def _reply(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
     try:
-        if not translate.is_from_a_person(event, deps.bot_user_id):
-            return
-        if not deps.messages.first_time(f"{event.get('channel')}:{event.get('ts')}"):
-            return
         request = translate.event_request(event, deps.bot_user_id)
         reply = await answer(deps, request)
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -21,7 +23,7 @@ from bot.adapters.slack.background import Background
 from bot.adapters.slack.cache import Clock
 from bot.adapters.slack.checks import Mode, check_settings, oauth_requested
 from bot.adapters.slack.client import build_client, web_session
-from bot.adapters.slack.dedupe import REMEMBER_ENTRIES, REMEMBER_SECONDS, Deduplicator
+from bot.adapters.slack.dedupe import Claims
 from bot.adapters.slack.distribution import Distribution, TeamSender
 from bot.adapters.slack.handlers import ACK_BUDGET_SECONDS, Deps
 from bot.adapters.slack.installations import SqlInstallations, open_database
@@ -37,6 +39,8 @@ from bot.core.metrics import NO_METRICS, PlatformMetrics
 from bot.core.ports import ChannelSender
 from bot.core.router import Router
 from bot.errors import PlatformError
+from bot.receipts.memory import MemoryReceipts
+from bot.receipts.ports import EventReceipts
 from bot.settings import Settings
 from bot.tips.clock import Clock as WallClock
 from bot.tips.clock import SystemClock
@@ -52,7 +56,11 @@ class SlackRunner:
     all interfaces); ``sleep`` and ``clock`` are injected so tests never wait on real time;
     ``connect_seconds`` bounds the first Socket Mode connection; ``metrics`` counts Web API
     retries and rate limits. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) the
-    installations are kept in the database at DATABASE_URL and ``wall_clock`` dates them."""
+    installations are kept in the database at DATABASE_URL and ``wall_clock`` dates them.
+    ``receipts`` are where events are claimed before answering:
+    ``mlcareer run`` passes the shared database's, so replicas answer each event once; by
+    default they are this process's memory. ``now`` is the wall clock they are stamped with.
+    """
 
     name = "slack"
 
@@ -68,6 +76,8 @@ class SlackRunner:
         connect_seconds: float = CONNECT_SECONDS,
         metrics: PlatformMetrics = NO_METRICS,
         wall_clock: WallClock | None = None,
+        receipts: EventReceipts | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.settings = settings
         self.router = router
@@ -75,6 +85,8 @@ class SlackRunner:
         self.clock = clock
         self.ack_budget = ack_budget
         self.connect_seconds = connect_seconds
+        self.receipts: EventReceipts = MemoryReceipts() if receipts is None else receipts
+        self.now = now
         self.client = build_client(settings, sleep, metrics)
         self.slack_sender = SlackSender(self.client)
         self.sender: ChannelSender = self.slack_sender
@@ -143,13 +155,15 @@ class SlackRunner:
 
     def _build_app(self, mode: Mode) -> AsyncApp:
         tips = self.router.services.tips  # set by ``serve`` before the runner runs
+        lease = timedelta(seconds=self.settings.event_lease_seconds)
+        claims = Claims(self.receipts, lease, self.now, self.clock)
         deps = Deps(
             router=self.router,
             sender=self.slack_sender,
             responder=Responder(self.client),
             admins=AdminCheck(self.client, self.settings.admins, self.clock),
             shares=ShareStore(self.clock),
-            messages=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
+            messages=claims,
             background=self.background,
             bot_user_id=self.bot_user_id,
             ack_budget=self.ack_budget,
@@ -163,7 +177,7 @@ class SlackRunner:
             deps,
             self.client,
             signing_secret=secret.reveal() if secret and mode is Mode.HTTP else None,
-            events=Deduplicator(REMEMBER_SECONDS, REMEMBER_ENTRIES, self.clock),
+            events=claims,
             distribution=self.distribution,
         )
 

@@ -30,6 +30,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.adapters.slack.runner import SlackRunner
 from bot.core.router import Router
 from bot.core.services import TipsCommands, build_services
+from bot.receipts.ports import EventReceipts
 from bot.settings import Secret, Settings
 from tests.adapters.slack import payloads
 from tests.adapters.slack.block_kit import problems
@@ -99,6 +100,9 @@ class HttpAnswer:
         return data
 
 
+_SHARING = itertools.count(1)
+
+
 class SlackHarness:
     """The fake Slack plus a running ``SlackRunner``; use as ``async with``."""
 
@@ -112,8 +116,10 @@ class SlackHarness:
         settings: Settings | None = None,
         tips: TipsCommands | None = None,
         router: Router | None = None,
+        receipts: EventReceipts | None = None,
     ) -> None:
         self.socket_mode = socket_mode
+        self._receipts = receipts
         self.fake = FakeSlack(admins=slack_admins)
         self.clock = FakeClock()
         self.sleep = FakeSleep()
@@ -122,7 +128,8 @@ class SlackHarness:
         self._base_settings = settings
         self._tips = tips
         self._router = router
-        self._ids = itertools.count(1)
+        # Harnesses sharing receipts (replicas) must not reuse each other's event ids.
+        self._ids = itertools.count(1 if receipts is None else 1 + 10000 * next(_SHARING))
         self._markers: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
@@ -180,6 +187,7 @@ class SlackHarness:
             sleep=self.sleep,
             clock=self.clock,
             ack_budget=self._ack_budget,
+            receipts=self._receipts,
         )
 
     async def stop(self) -> None:
