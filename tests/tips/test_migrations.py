@@ -19,8 +19,11 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def test_versions_are_consecutive_from_one() -> None:
-    """Migration numbers run 1, 2, 3... so none is skipped or applied twice."""
-    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    """Migration numbers start at 1 and only go up, so none is applied twice; gaps are
+    allowed (numbers are handed out to work in progress, which lands in any order)."""
+    versions = [m.version for m in MIGRATIONS]
+    assert versions[0] == 1
+    assert versions == sorted(set(versions))
 
 
 async def test_an_existing_version_1_file_is_upgraded_with_its_data(tmp_path: Path) -> None:

@@ -24,6 +24,11 @@ SCOPES: dict[str, str] = {
     "chat:write": "posts answers in threads and DMs, shared answers and daily tips",
     "im:history": "lets the bot read direct messages sent to it, to answer them",
     "users:read": "checks whether a person changing daily tips is a workspace admin",
+    # conversations.history and .replies, by kind of conversation: before re-posting a tip or
+    # an answer whose first attempt may have gone out, the bot looks for it (by its metadata).
+    "channels:history": "checks a public channel for a tip or answer before posting it again",
+    "groups:history": "checks a private channel for a tip or answer before posting it again",
+    "mpim:history": "checks a group DM for a tip or answer before posting it again",
 }
 
 BOT_EVENTS = ("app_mention", "message.im")

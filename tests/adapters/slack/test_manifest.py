@@ -30,7 +30,16 @@ def test_socket_mode_manifest_has_the_command_events_and_minimal_scopes() -> Non
     assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
     assert data["settings"]["interactivity"]["is_enabled"] is True
     assert sorted(data["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "app_mentions:read", "chat:write", "im:history", "users:read"]
+        [
+            "commands",
+            "app_mentions:read",
+            "chat:write",
+            "im:history",
+            "users:read",
+            "channels:history",
+            "groups:history",
+            "mpim:history",
+        ]
     )
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
 
@@ -81,11 +90,14 @@ def test_the_schema_check_catches_what_slack_refuses() -> None:
 # What each event and each Web API method the bot uses needs (Slack's scope reference).
 EVENT_SCOPES = {"app_mention": "app_mentions:read", "message.im": "im:history"}
 METHOD_SCOPES = {"chat.postMessage": "chat:write", "users.info": "users:read", "auth.test": None}
+# conversations.history and conversations.replies need one scope per kind of conversation.
+HISTORY_SCOPES = {"channels:history", "groups:history", "im:history", "mpim:history"}
 
 
 def test_scopes_are_exactly_what_the_events_the_command_and_the_calls_need() -> None:
     needed = {EVENT_SCOPES[event] for event in BOT_EVENTS} | {"commands"}
     needed |= {scope for scope in METHOD_SCOPES.values() if scope}
+    needed |= HISTORY_SCOPES
     assert set(SCOPES) == needed
 
 
