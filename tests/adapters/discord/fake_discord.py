@@ -258,6 +258,9 @@ class FakeDiscord:
         self.callback_delay = 0.0
         self.nonce_window = 300.0  # seconds an enforced nonce is remembered ("a few minutes")
         self.hold_messages = 0.0  # seconds to hold the answer to a created channel message
+        self.hold_message_number = 0  # hold only the answer to this created one (1, 2...); 0: all
+        self.hold_channels: set[str] = set()  # or only messages in these channels, when any
+        self._made = 0
         self._nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
         self._created: dict[str, float] = {}  # message id -> when it was created (epoch s)
         # Everything Discord would have refused, and every message that could ping someone.
@@ -457,7 +460,9 @@ class FakeDiscord:
         kind, result, status = self._route(request.method, path, body)
         if kind == "message" and status == 200 and request.method == "POST":
             self._remember_nonce(path, body, result)
-            if self.hold_messages:
+            self._made += 1
+            held = not self.hold_channels or path.split("/")[2] in self.hold_channels
+            if self.hold_messages and held and self.hold_message_number in (0, self._made):
                 await asyncio.sleep(self.hold_messages)  # created; the answer is late
         message = result if kind in {"message", "followup", "edit"} else None
         if kind == "callback":

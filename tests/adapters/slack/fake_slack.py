@@ -97,6 +97,9 @@ class FakeSlack:
         self.scopes: set[str] = set(GRANTED)
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # by channel
         self.hold_posts = 0.0  # seconds to hold the answer to an accepted chat.postMessage
+        self.hold_post_number = 0  # hold only the answer to this accepted post (1, 2...); 0: all
+        self.hold_channels: set[str] = set()  # or only posts to these channels, when any
+        self._accepted = 0
         self.reset_after_post = 0  # how many accepted chat.postMessage lose their connection
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
@@ -225,12 +228,16 @@ class FakeSlack:
             return web.json_response(step.body, status=step.status, headers=step.headers)
         answer = await self._answer(method, params)
         if method == "chat.postMessage" and answer.get("ok"):
+            self._accepted += 1
+            held = self.hold_post_number in (0, self._accepted) and (
+                not self.hold_channels or params.get("channel") in self.hold_channels
+            )
             if self.reset_after_post > 0:
                 self.reset_after_post -= 1
                 assert request.transport is not None
                 request.transport.close()  # accepted, but the client never hears so
                 return web.json_response(answer)
-            if self.hold_posts:
+            if self.hold_posts and held:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self.hold_posts)
         return web.json_response(answer)
