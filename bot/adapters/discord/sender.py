@@ -37,6 +37,7 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 LOGIN_WAIT = 60.0  # seconds a post waits for the runner to finish logging in
+UNKNOWN_CHANNEL = 10003  # Discord's error code for a channel that does not exist (any more)
 NONCE_CHARS = 25  # Discord refuses a longer nonce (400 Invalid Form Body)
 # A retry reads back this many of the channel's messages since the first attempt, at most,
 # looking for its earlier message; clocks may differ by up to SKEW.
@@ -100,7 +101,17 @@ class DiscordSender:
                 return
         try:
             await target.send(**kwargs)
-        except (discord.Forbidden, discord.NotFound) as exc:
+        except discord.NotFound as exc:
+            if once is not None and exc.code != UNKNOWN_CHANNEL:
+                # Discord refuses a nonce whose message was deleted shortly before: the tip
+                # went out and someone removed it; posting it again would undo that.
+                log.info("Discord: %s was posted and deleted since; not posting it again", once.key)
+                return
+            raise ChannelGoneError(
+                f"Discord channel {channel} is gone or the bot may no longer post there "
+                f"(HTTP {exc.status}: {exc.text})"
+            ) from exc
+        except discord.Forbidden as exc:
             raise ChannelGoneError(
                 f"Discord channel {channel} is gone or the bot may no longer post there "
                 f"(HTTP {exc.status}: {exc.text})"
