@@ -16,6 +16,7 @@ created message can be held (``hold_messages``), for a process killed as a post 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -261,6 +262,7 @@ class FakeDiscord:
         self.hold_message_number = 0  # hold only the answer to this created one (1, 2...); 0: all
         self.hold_channels: set[str] = set()  # or only messages in these channels, when any
         self._made = 0
+        self._stopping = asyncio.Event()  # ends a held answer, so closing never waits for it
         self._nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
         self._created: dict[str, float] = {}  # message id -> when it was created (epoch s)
         # Everything Discord would have refused, and every message that could ping someone.
@@ -281,6 +283,7 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        self._stopping.set()
         if self._ws is not None and not self._ws.closed:
             await self._ws.close(code=1000)
         if self._runner is not None:
@@ -463,7 +466,8 @@ class FakeDiscord:
             self._made += 1
             held = not self.hold_channels or path.split("/")[2] in self.hold_channels
             if self.hold_messages and held and self.hold_message_number in (0, self._made):
-                await asyncio.sleep(self.hold_messages)  # created; the answer is late
+                with contextlib.suppress(TimeoutError):  # created; the answer is late
+                    await asyncio.wait_for(self._stopping.wait(), self.hold_messages)
         message = result if kind in {"message", "followup", "edit"} else None
         if kind == "callback":
             message = result["resource"].get("message") if result.get("resource") else None
