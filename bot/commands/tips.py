@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from bot.commands.run import configured_platforms
 from bot.commands.state import database_file, prepare_state
+from bot.commands.stopping import Stopped, until_sigterm
 from bot.core.ports import ChannelSender
 from bot.errors import SettingsError
 from bot.knowledge.loader import load_knowledge
@@ -50,7 +51,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         description="Post every daily tip that is due, on every platform whose token is set, "
         "and exit. Run it from cron every few minutes instead of keeping 'mlcareer run' up. "
         "Tips missed by more than MLCAREER_TIPS_GRACE_HOURS are skipped. Running it twice "
-        "for the same moment posts nothing the second time. Exits 1 when a post failed.",
+        "for the same moment posts nothing the second time. Exits 1 when a post failed. "
+        "SIGTERM stops it cleanly: the post in flight is finished or recorded.",
     )
     send.add_argument(
         "--at",
@@ -130,6 +132,12 @@ def subscription_table(subscriptions: Sequence[Subscription]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+STOPPED = (
+    "Stopped (SIGTERM) before every due tip was handled: the post in flight was finished "
+    "or abandoned and recorded; the rest stay due for the next run."
+)
+
+
 def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
     """Post the tips due now (or at --at) and report; exit status 1 when a post failed."""
     configured = configured_platforms(settings)
@@ -141,7 +149,13 @@ def run_send_due(args: argparse.Namespace, settings: Settings) -> int:
         )
     knowledge = load_knowledge(settings.knowledge_dir, settings.extra_knowledge)
     prepare_state(settings, args.env_file)
-    report = asyncio.run(send_due_with_platform_senders(settings, knowledge, args.at))
+    try:
+        report = asyncio.run(
+            until_sigterm(send_due_with_platform_senders(settings, knowledge, args.at))
+        )
+    except Stopped:
+        print(STOPPED)
+        return 1
     print(report_text(report))
     return 1 if report.failed else 0
 

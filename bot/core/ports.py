@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.reply import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class PostOnce:
+    """What lets a platform post one scheduled message at most once, across retries, restarts
+    and processes (the daily tips' claims): a stable name for the post, when its first attempt
+    started, and whether an earlier attempt may have reached the platform.
+
+    A sender uses the platform's idempotency where it has one (Discord's message nonce) and
+    otherwise looks for the earlier attempt's message before posting again (Slack's message
+    metadata), so a post that went out but was never recorded is not posted twice.
+    """
+
+    key: str  # the same for every attempt at this post, e.g. "slack:C123:2024-06-03"
+    since: datetime  # when the first attempt was claimed: nothing older can be this post
+    retry: bool  # an earlier attempt's outcome is unknown; it may have been posted
 
 
 class ChannelSender(Protocol):
@@ -16,8 +34,9 @@ class ChannelSender(Protocol):
 
     platform: str
 
-    async def post(self, channel: str, reply: Reply) -> None:
-        """Post ``reply`` visibly in ``channel``."""
+    async def post(self, channel: str, reply: Reply, *, once: PostOnce | None = None) -> None:
+        """Post ``reply`` visibly in ``channel``; with ``once``, at most once for that key
+        (returning normally when the earlier attempt's message is found there)."""
         ...
 
 

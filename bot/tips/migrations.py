@@ -187,6 +187,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        5,
+        "when each post's first attempt was claimed",
+        # claimed_at moves on with every retry; a retry looks on the platform for an earlier
+        # attempt's message (one that went out but was never marked sent) from the first
+        # attempt on. Rows from before keep NULL and fall back to claimed_at.
+        ("ALTER TABLE posts ADD COLUMN first_claimed_at INTEGER",),
+        ("ALTER TABLE posts ADD COLUMN first_claimed_at BIGINT",),
+    ),
+    Migration(
         6,
         "Slack installations (bot tokens encrypted), one-time OAuth states, each team's channels",
         # One row per installed workspace, or per Enterprise Grid organisation for an org-wide

@@ -108,6 +108,8 @@ class Claim:
 
     ``tip_id`` is the tip recorded when the post was first claimed, so a retry after a crash
     posts the same tip. Only the holder of ``token`` can mark the post sent or release it.
+    ``first_claimed`` is when the post's first attempt was claimed: a retry looks for an
+    earlier attempt's message on the platform from then on.
     """
 
     status: ClaimStatus
@@ -116,3 +118,4 @@ class Claim:
     tip_id: str | None = None
     token: str | None = None
     attempts: int = 0
+    first_claimed: datetime | None = None

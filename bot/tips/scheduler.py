@@ -12,7 +12,12 @@ What keeps a post from going out twice when things go wrong:
 - a post that went out but couldn't be recorded (the database was locked or failing) is kept
   in memory and recorded before the next run posts anything;
 - stopping the scheduler while a post is in flight lets that post finish and be recorded
-  (for up to ``shutdown_grace``) instead of leaving a sent post claimed-but-unsent.
+  (for up to ``shutdown_grace``); past that the post is abandoned and its claim released at
+  once, noted as maybe posted, so a restart retries it straight away;
+- every attempt names its post to the sender (``PostOnce``: platform, channel and local date),
+  so a retry of a post that may have gone out (a crash, a SIGKILL, a timeout) is not posted
+  twice: Discord drops a repeated message nonce, and on Slack the sender looks for the
+  earlier attempt's message (by its metadata) before posting again.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.metrics import NO_METRICS, TipMetrics
-from bot.core.ports import ChannelSender
+from bot.core.ports import ChannelSender, PostOnce
 from bot.core.replies import tip_reply
 from bot.errors import ChannelGoneError, PlatformError, StorageError
 from bot.knowledge.model import KnowledgeBase, Tip
@@ -50,6 +55,8 @@ SHUTDOWN_GRACE = timedelta(seconds=10)
 MAX_ATTEMPTS = 5
 RETRY_FIRST = timedelta(minutes=2)
 RETRY_LONGEST = timedelta(minutes=30)
+# What the ledger notes for a post abandoned mid-send at shutdown.
+ABANDONED = "stopped while posting; it may have gone out"
 # The longest the scheduler sleeps, so subscriptions made by another process are noticed soon.
 POLL = timedelta(seconds=60)
 
@@ -280,7 +287,7 @@ class Scheduler:
         try:
             return await asyncio.shield(delivery)
         except asyncio.CancelledError:
-            await self._let_finish(delivery, key)
+            await self._let_finish(delivery, claim)
             raise
 
     async def _move_on(self, subscription: Subscription, following: datetime) -> None:
@@ -295,7 +302,7 @@ class Scheduler:
         reply = replace(tip_reply(tip, self._knowledge), public=True)
         try:
             async with asyncio.timeout(self._send_timeout.total_seconds()):
-                await self._senders[key.platform].post(key.channel, reply)
+                await self._senders[key.platform].post(key.channel, reply, once=self._once(claim))
         except ChannelGoneError as exc:
             reason = str(exc) or "the channel is gone or the bot was removed from it"
             await self._ledger.drop(claim)
@@ -323,6 +330,14 @@ class Scheduler:
             return Result(key, Outcome.POSTED, f"{tip.id} for {day} (not recorded yet)")
         await self._move_on(subscription, following)
         return Result(key, Outcome.POSTED, f"{tip.id} for {day}")
+
+    def _once(self, claim: Claim) -> PostOnce:
+        """The post's name for the sender: the same for every attempt, in every process."""
+        return PostOnce(
+            key=f"{claim.key.platform}:{claim.key.channel}:{claim.day.isoformat()}",
+            since=claim.first_claimed or self._clock.now(),
+            retry=claim.attempts > 1,
+        )
 
     async def _record_sent(self, claim: Claim) -> bool:
         """Mark a post that went out as sent; if the database fails, keep it to record later."""
@@ -355,16 +370,26 @@ class Scheduler:
             self._unrecorded.pop(0)
             log.info("daily tips: recorded the post to %s for %s", claim.key, claim.day)
 
-    async def _let_finish(self, delivery: asyncio.Future[Result], key: ChannelKey) -> None:
+    async def _let_finish(self, delivery: asyncio.Future[Result], claim: Claim) -> None:
         """Stopping while a post is in flight: give it ``shutdown_grace`` to go out and be
-        recorded, so a restart doesn't send it again; past that, abandon it (its claim lapses
-        and the post is retried after a restart)."""
+        recorded, so a restart doesn't send it again; past that, abandon it and record so:
+        its claim is released at once (not left to lapse with the lease), noted as maybe
+        posted, and the restart's retry looks for it on the platform before posting again."""
         done, _ = await asyncio.wait({delivery}, timeout=self._shutdown_grace.total_seconds())
         if done:
             return
         delivery.cancel()
         await asyncio.wait({delivery})
-        log.warning("daily tips: stopped while posting to %s; it is retried after a restart", key)
+        if delivery.cancelled():  # cut off mid-send: whether it went out is unknown
+            try:
+                await self._ledger.retry_later(claim, self._clock.now(), ABANDONED)
+            except StorageError as exc:  # the lease still runs out; the retry is only later
+                log.error("daily tips: could not record the abandoned post: %s", exc)
+        log.warning(
+            "daily tips: stopped while posting to %s; it is retried (and looked for first) "
+            "after a restart",
+            claim.key,
+        )
 
     @property
     def _grace_hours(self) -> str:

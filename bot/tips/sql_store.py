@@ -273,7 +273,8 @@ class SqlStore:
         # The post's row is locked (PostgreSQL's FOR UPDATE; SQLite's transaction holds the
         # write lock already), so two processes can't both find its lease run out and retake it.
         row = await session.fetch_one(
-            f"SELECT status, tip_id, attempts, lease_until FROM posts WHERE {_THIS_POST}"
+            "SELECT status, tip_id, attempts, lease_until, COALESCE(first_claimed_at, claimed_at) "
+            f"FROM posts WHERE {_THIS_POST}"
             f"{self._db.lock_rows}",
             where,
         )
@@ -284,15 +285,16 @@ class SqlStore:
                 return Claim(ClaimStatus.BUSY, key, day)  # the deck moved under us
             inserted = await session.execute(
                 "INSERT INTO posts (platform, channel, day, tip_id, scheduled, status, "
-                "attempts, token, lease_until, claimed_at) "
-                "VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?) "
+                "attempts, token, lease_until, claimed_at, first_claimed_at) "
+                "VALUES (?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?) "
                 "ON CONFLICT (platform, channel, day) DO NOTHING",
-                (*where, post.tip_id, _seconds(post.scheduled), token, lease_until, now_s),
+                (*where, post.tip_id, _seconds(post.scheduled), token, lease_until, now_s, now_s),
             )
             if not inserted:
                 raise _LostRace  # and the deck write goes with the rollback
-            return Claim(ClaimStatus.CLAIMED, key, day, post.tip_id, token, 1)
-        status, tip_id, attempts, held_until = row
+            return Claim(ClaimStatus.CLAIMED, key, day, post.tip_id, token, 1, _moment(now_s))
+        status, tip_id, attempts, held_until, first = row
+        first_claimed = _moment(first if first is not None else now_s)
         if status != "pending":
             return Claim(ClaimStatus.DONE, key, day, tip_id, None, attempts)
         if held_until is not None and held_until > now_s:
@@ -304,12 +306,15 @@ class SqlStore:
                 where,
             )
             return Claim(ClaimStatus.GAVE_UP, key, day, tip_id, None, attempts)
+        # The right-hand sides read the row as it was, so first_claimed_at keeps (or, on a
+        # row from before migration 5, takes) the earliest claim time.
         await session.execute(
             "UPDATE posts SET token = ?, lease_until = ?, claimed_at = ?, "
+            "first_claimed_at = COALESCE(first_claimed_at, claimed_at, ?), "
             f"attempts = attempts + 1 WHERE {_THIS_POST}",
-            (token, lease_until, now_s, *where),
+            (token, lease_until, now_s, now_s, *where),
         )
-        return Claim(ClaimStatus.CLAIMED, key, day, tip_id, token, attempts + 1)
+        return Claim(ClaimStatus.CLAIMED, key, day, tip_id, token, attempts + 1, first_claimed)
 
     async def mark_sent(self, claim: Claim, now: datetime) -> bool:
         return await self._change(

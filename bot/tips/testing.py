@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.core.ports import PostOnce
 from bot.core.reply import Reply
 
 
@@ -79,8 +80,10 @@ class RecordingSender:
     platform: str
     posts: list[tuple[str, Reply]] = field(default_factory=list)
     fail: Callable[[str], Exception | None] | None = None
+    onces: list[PostOnce | None] = field(default_factory=list)  # each attempt's ``once``
 
-    async def post(self, channel: str, reply: Reply) -> None:
+    async def post(self, channel: str, reply: Reply, *, once: PostOnce | None = None) -> None:
+        self.onces.append(once)
         await asyncio.sleep(0)  # let other tasks run, as a network call would
         if self.fail is not None:
             error = self.fail(channel)
@@ -103,7 +106,7 @@ class HeldSender:
         self.posts: list[tuple[str, Reply]] = []
         self.cancelled = 0
 
-    async def post(self, channel: str, reply: Reply) -> None:
+    async def post(self, channel: str, reply: Reply, *, once: PostOnce | None = None) -> None:
         self.started.set()
         try:
             await self.release.wait()

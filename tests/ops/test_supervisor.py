@@ -19,7 +19,7 @@ from tests.ops.prometheus import sample
 class NoSender:
     platform = "slack"
 
-    async def post(self, channel: str, reply: Reply) -> None:
+    async def post(self, channel: str, reply: Reply, *, once: object = None) -> None:
         raise PlatformError("not used here")
 
 

@@ -160,10 +160,12 @@ async def test_run_forever_sleeps_on_the_clock_until_the_next_tip(
 async def test_restart_between_claim_and_send_posts_once(
     db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
-    """A process that dies after claiming leaves the post to the next run, once its lease ends."""
+    """A process stopped mid-post past its grace abandons the post and releases its claim at
+    once, noted as maybe posted: the restart retries it straight away (not after the lease),
+    naming it as a retry of the same post so the sender looks for it before posting."""
     first_store = await open_store(db_url)
     await subscribe(first_store, clock.now())
-    hanging = HeldSender()  # never released: the process dies while the request is out
+    hanging = HeldSender()  # never released: the request is still out when the stop comes
     crashed = make_scheduler(
         on=first_store, senders={"slack": hanging}, shutdown_grace=timedelta(0)
     )
@@ -173,19 +175,50 @@ async def test_restart_between_claim_and_send_posts_once(
     run.cancel()
     with pytest.raises(asyncio.CancelledError):
         await run
+    assert hanging.cancelled == 1
     await first_store.close()
 
     restarted_store = await open_store(db_url)
     sender = RecordingSender("slack")
     restarted = make_scheduler(on=restarted_store, senders={"slack": sender})
-    clock.set(utc(2024, 6, 3, 9, 5))  # the dead process's lease hasn't run out yet
-    assert (await restarted.run_due()).count(Outcome.BUSY) == 1
-    assert sender.posts == []
-    clock.set(utc(2024, 6, 3, 9, 11))
+    clock.set(utc(2024, 6, 3, 9, 1))  # well inside the abandoned claim's lease
     assert (await restarted.run_due()).count(Outcome.POSTED) == 1
     assert (await restarted.run_due(utc(2024, 6, 3, 9, 12))).results == []
     assert len(sender.posts) == 1
+    once = sender.onces[0]
+    assert once is not None
+    assert once.retry
+    assert once.key == "slack:C1:2024-06-03"
+    assert once.since == utc(2024, 6, 3, 9, 0)  # the first attempt's claim time
     await restarted_store.close()
+
+
+async def test_a_claim_whose_holder_died_waits_for_its_lease(
+    db_url: str, make_scheduler: SchedulerFactory, clock: FakeClock, store: TipsStore
+) -> None:
+    """A holder that died without a word (SIGKILL) keeps its claim until the lease ends; then
+    the post is retried as a retry (the sender looks for it first)."""
+    await subscribe(store, clock.now())
+    hanging = HeldSender()
+    dead = make_scheduler(on=store, senders={"slack": hanging})
+    clock.set(utc(2024, 6, 3, 9, 0))
+    run = asyncio.create_task(dead.run_due())
+    await hanging.started.wait()  # left hanging: nothing is recorded, as after a SIGKILL
+
+    other_store = await open_store(db_url)
+    sender = RecordingSender("slack")
+    other = make_scheduler(on=other_store, senders={"slack": sender})
+    clock.set(utc(2024, 6, 3, 9, 5))
+    assert (await other.run_due()).count(Outcome.BUSY) == 1
+    clock.set(utc(2024, 6, 3, 9, 11))
+    assert (await other.run_due()).count(Outcome.POSTED) == 1
+    assert len(sender.posts) == 1
+    assert sender.onces[0] is not None
+    assert sender.onces[0].retry
+    await other_store.close()
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
 
 
 def test_two_schedulers_in_two_threads_on_one_database_post_once(
@@ -210,7 +243,7 @@ def test_two_schedulers_in_two_threads_on_one_database_post_once(
     class SharedSender:
         platform = "slack"
 
-        async def post(self, channel: str, reply: Reply) -> None:
+        async def post(self, channel: str, reply: Reply, *, once: object = None) -> None:
             await asyncio.sleep(0.001)  # a network round trip, for the other thread to overlap
             posts.append(channel)
 

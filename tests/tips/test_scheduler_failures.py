@@ -115,8 +115,9 @@ async def test_stopping_mid_post_lets_the_post_finish_and_be_recorded(
 async def test_stopping_mid_post_past_the_grace_leaves_the_post_to_a_restart(
     store: TipsStore, make_scheduler: SchedulerFactory, clock: FakeClock
 ) -> None:
-    """A post still hanging when the grace is over is abandoned unsent; after its lease the
-    restarted scheduler posts it, once."""
+    """A post still hanging when the grace is over is abandoned and recorded as maybe
+    posted: its claim is released, so the restarted scheduler retries it at once (not after
+    the lease), as a retry of the same post, which the sender looks for before posting."""
     await subscribe(store, clock.now())
     hung = HeldSender()
     clock.set(NINE)
@@ -129,9 +130,12 @@ async def test_stopping_mid_post_past_the_grace_leaves_the_post_to_a_restart(
             await task
     assert hung.cancelled == 1
     restarted = RecordingSender("slack")
-    clock.set(NINE + LEASE + timedelta(seconds=1))
+    clock.set(NINE + timedelta(seconds=30))  # well inside the lease
     assert (await make_scheduler(senders={"slack": restarted}).run_due()).count(Outcome.POSTED) == 1
     assert restarted.posts[0][0] == "C1"
+    [once] = restarted.onces
+    assert once is not None
+    assert once.retry
 
 
 async def test_a_post_that_could_not_be_recorded_is_recorded_before_anything_else(

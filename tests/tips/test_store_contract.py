@@ -147,6 +147,18 @@ async def test_retry_later_holds_the_post_until_its_retry_time(store: TipsStore)
     assert (again.status, again.attempts) == (ClaimStatus.CLAIMED, 2)
 
 
+async def test_every_attempt_knows_when_the_first_was_claimed(store: TipsStore) -> None:
+    """A retry looks on the platform for an earlier attempt's post from the first claim on,
+    however many attempts came between."""
+    first = await store.claim(post(), Deck(("tip-01",), 1), NOW, LEASE, 5)
+    assert first.first_claimed == NOW
+    await store.retry_later(first, NOW + timedelta(minutes=1), "timed out")
+    second = await store.claim(post(), Deck(()), NOW + timedelta(minutes=1), LEASE, 5)
+    await store.retry_later(second, NOW + timedelta(minutes=3), "timed out")
+    third = await store.claim(post(), Deck(()), NOW + timedelta(minutes=3), LEASE, 5)
+    assert (third.attempts, third.first_claimed) == (3, NOW)
+
+
 async def test_claims_give_up_after_the_last_attempt(store: TipsStore) -> None:
     """After max_attempts unsent claims the post is closed as failed and stays closed."""
     moment = NOW

@@ -28,6 +28,7 @@ from bot.adapters.slack.redact import redact
 from bot.adapters.slack.sender import SlackSender
 from bot.adapters.slack.token_box import TokenBox
 from bot.adapters.slack.views import ViewPublisher
+from bot.core.ports import PostOnce
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError, SettingsError, StorageError
 from bot.settings import Settings
@@ -205,12 +206,13 @@ class TeamSender:
         self.client = client
         self.distribution: Distribution | None = None  # set while the runner runs
 
-    async def post(self, channel: str, reply: Reply) -> None:
-        """Post ``reply``; ``ChannelGoneError`` when no team of the channel has the app."""
+    async def post(self, channel: str, reply: Reply, *, once: PostOnce | None = None) -> None:
+        """Post ``reply`` (once: see ``SlackSender.post``); ``ChannelGoneError`` when no team
+        of the channel has the app."""
         distribution = self.distribution
         if distribution is None:
             raise PlatformError("Slack is not connected yet; the post is retried later")
         token = await distribution.token_for(channel)
         if token is None:
             raise ChannelGoneError("no workspace with this channel has the app installed")
-        await SlackSender(client_for(self.client, token)).post(channel, reply)
+        await SlackSender(client_for(self.client, token)).post(channel, reply, once=once)

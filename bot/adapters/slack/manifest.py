@@ -29,6 +29,11 @@ SCOPES: dict[str, str] = {
     "users:read": "checks whether a person changing daily tips is a workspace admin",
     "im:write": "opens a DM to answer a Home tab topic button or a shortcut the bot cannot "
     "answer in its channel",
+    # conversations.history and .replies, by kind of conversation: before re-posting a tip or
+    # an answer whose first attempt may have gone out, the bot looks for it (by its metadata).
+    "channels:history": "checks a public channel for a tip or answer before posting it again",
+    "groups:history": "checks a private channel for a tip or answer before posting it again",
+    "mpim:history": "checks a group DM for a tip or answer before posting it again",
 }
 
 BOT_EVENTS = ("app_mention", "message.im", "app_home_opened")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from aiohttp import ClientConnectorError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -33,6 +34,8 @@ DEFAULT_RETRY_AFTER = 1.0  # seconds, when a 429 comes without a Retry-After hea
 MAX_RETRY_AFTER = 60.0
 
 _BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+# Methods a dropped connection must not simply repeat (see ``ConnectionRetry``).
+UNSAFE_TO_REPEAT = ("chat.postMessage",)
 
 
 class _InjectedSleep(AsyncRetryHandler):
@@ -124,7 +127,13 @@ class ServerErrorRetry(_InjectedSleep, AsyncServerErrorRetryHandler):
 
 
 class ConnectionRetry(_InjectedSleep, AsyncConnectionErrorRetryHandler):
-    """Retry a refused or reset connection with exponential backoff."""
+    """Retry a refused or reset connection with exponential backoff; chat.postMessage only
+    when the connection was refused.
+
+    A connection reset after Slack accepted a message leaves its outcome unknown, and a blind
+    retry would post it twice; ``SlackSender`` retries chat.postMessage itself, looking for
+    the first attempt's message (by its metadata) before posting again.
+    """
 
     reason = "connection_error"
 
@@ -135,6 +144,21 @@ class ConnectionRetry(_InjectedSleep, AsyncConnectionErrorRetryHandler):
         metrics: PlatformMetrics = NO_METRICS,
     ) -> None:
         super().__init__(sleep, max_retry_count, metrics)
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        never_sent = isinstance(error, ClientConnectorError)  # refused: Slack got nothing
+        if request.url.rstrip("/").endswith(UNSAFE_TO_REPEAT) and not never_sent:
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def retry_handlers(

@@ -1,14 +1,24 @@
 """Posting to Slack: ``SlackSender`` (chat.postMessage, the ``ChannelSender`` port) and
 ``Responder`` (a message to an interaction's response_url). SDK errors become
 ``PlatformError``/``ChannelGoneError`` here, at the seam.
+
+Every chat.postMessage carries message metadata naming it (``mlcareer_tip`` with the daily
+tip's claim key, ``mlcareer_answer`` with a fresh key), so a post whose outcome is unknown is
+looked up (conversations.history, or conversations.replies in a thread, with
+include_all_metadata) before it is sent again: a tip retried after a crash or a stop, and an
+answer whose connection dropped after Slack may have accepted it. Reading history needs
+channels:history, groups:history, im:history or mpim:history by the kind of conversation;
+without it the sender says so once in the log and posts without looking.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -19,7 +29,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack.blocks import Message, render
 from bot.adapters.slack.checks import check_bot_token
 from bot.adapters.slack.client import build_client, web_session
-from bot.adapters.slack.retry import retry_handlers
+from bot.adapters.slack.retry import CONNECTION_RETRIES, Sleep, retry_handlers
+from bot.core.ports import PostOnce
 from bot.core.reply import Reply
 from bot.errors import ChannelGoneError, PlatformError
 from bot.settings import Settings
@@ -31,6 +42,19 @@ GONE_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "
 
 # What a network failure looks like from the SDK, besides its own errors.
 NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+# The connection failures after which a chat.postMessage may or may not have been posted.
+UNKNOWN_OUTCOME = (aiohttp.ServerConnectionError, aiohttp.ClientOSError)
+
+# The metadata event types the bot's messages carry, and what their payload names them by.
+TIP_EVENT = "mlcareer_tip"
+ANSWER_EVENT = "mlcareer_answer"
+METADATA_KEY = "key"
+# Looking a post up: how far back before its first attempt (clocks differ), and how much of
+# a busy channel to read at most.
+SKEW = timedelta(minutes=2)
+HISTORY_PAGE = 200
+HISTORY_PAGES = 5
+RESEND_WAIT = 0.5  # seconds before looking up and re-sending after a dropped connection
 
 
 def platform_error(exc: BaseException, doing: str) -> PlatformError:
@@ -52,8 +76,10 @@ class SlackSender:
 
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, *, sleep: Sleep = asyncio.sleep) -> None:
         self.client = client
+        self._sleep = sleep
+        self._no_history: set[str] = set()  # the history scopes found missing (logged once)
 
     async def post(
         self,
@@ -62,25 +88,108 @@ class SlackSender:
         *,
         thread_ts: str | None = None,
         shared_by: str | None = None,
+        once: PostOnce | None = None,
     ) -> None:
-        """Post ``reply`` in ``channel`` (in the thread ``thread_ts`` when given)."""
-        await self.post_message(channel, render(reply, shared_by=shared_by), thread_ts=thread_ts)
+        """Post ``reply`` in ``channel`` (in the thread ``thread_ts`` when given); with
+        ``once`` (a daily tip), at most once for its key."""
+        await self.post_message(
+            channel, render(reply, shared_by=shared_by), thread_ts=thread_ts, once=once
+        )
 
     async def post_message(
-        self, channel: str, message: Message, *, thread_ts: str | None = None
+        self,
+        channel: str,
+        message: Message,
+        *,
+        thread_ts: str | None = None,
+        once: PostOnce | None = None,
     ) -> None:
-        """Post an already rendered message."""
+        """Post an already rendered message, marked with metadata; when its outcome is unknown
+        (``once.retry``, or a dropped connection), look for it before posting again."""
+        event = TIP_EVENT if once is not None else ANSWER_EVENT
+        if once is None:
+            once = PostOnce(f"answer:{uuid.uuid4().hex}", datetime.now(UTC), retry=False)
+        metadata = {"event_type": event, "event_payload": {METADATA_KEY: once.key}}
+        maybe_posted = once.retry
+        for attempt in range(CONNECTION_RETRIES + 1):
+            if maybe_posted and await self._already_there(channel, thread_ts, event, once):
+                log.info(
+                    "Slack: %s was posted by an earlier attempt; not posting it again", once.key
+                )
+                return
+            try:
+                await self.client.chat_postMessage(
+                    channel=channel,
+                    text=message.text,
+                    blocks=list(message.blocks),
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    metadata=metadata,
+                )
+                return
+            except aiohttp.ClientConnectorError as exc:  # refused (retried already): not sent
+                raise platform_error(exc, "chat.postMessage") from exc
+            except UNKNOWN_OUTCOME as exc:
+                if attempt == CONNECTION_RETRIES:
+                    raise platform_error(exc, "chat.postMessage") from exc
+                log.warning("Slack: chat.postMessage lost its connection (%s); looking first", exc)
+                maybe_posted = True
+                await self._sleep(RESEND_WAIT * 2**attempt)
+            except (SlackClientError, *NETWORK_ERRORS) as exc:
+                raise platform_error(exc, "chat.postMessage") from exc
+
+    async def _already_there(
+        self, channel: str, thread_ts: str | None, event: str, once: PostOnce
+    ) -> bool:
+        """True when the channel (or thread) holds a message since ``once.since`` whose
+        metadata names ``once.key``. Anything that stops the look-up (a missing history scope,
+        an error) is logged and answers False: the message is posted without looking."""
+        oldest = f"{(once.since - SKEW).timestamp():.6f}"
+        cursor: str | None = None
         try:
-            await self.client.chat_postMessage(
-                channel=channel,
-                text=message.text,
-                blocks=list(message.blocks),
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            for _ in range(HISTORY_PAGES):
+                args: dict[str, Any] = {
+                    "channel": channel,
+                    "oldest": oldest,
+                    "include_all_metadata": True,
+                    "limit": HISTORY_PAGE,
+                }
+                if cursor:
+                    args["cursor"] = cursor
+                if thread_ts:
+                    page = await self.client.conversations_replies(ts=thread_ts, **args)
+                else:
+                    page = await self.client.conversations_history(**args)
+                if any(_names(item, event, once.key) for item in page.get("messages") or []):
+                    return True
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not page.get("has_more") or not cursor:
+                    return False
+        except SlackApiError as exc:
+            if _error_code(exc) == "missing_scope":
+                self._missing_scope(exc)
+            else:
+                log.warning(
+                    "Slack: could not look %s up before posting: %s", once.key, _error_code(exc)
+                )
         except (SlackClientError, *NETWORK_ERRORS) as exc:
-            raise platform_error(exc, "chat.postMessage") from exc
+            log.warning("Slack: could not look %s up before posting: %s", once.key, exc)
+        return False
+
+    def _missing_scope(self, exc: SlackApiError) -> None:
+        """Say once per scope that posts go out without the look-up, and what to add."""
+        response = exc.response
+        needed = str(response.get("needed") or "a history scope") if response is not None else ""
+        if needed in self._no_history:
+            return
+        self._no_history.add(needed)
+        log.warning(
+            "Slack: the app lacks %s, so a retried post is sent without first checking "
+            "whether it went out (it may appear twice); add the scope (see the manifest) "
+            "and reinstall the app",
+            needed,
+        )
 
     async def post_ephemeral(
         self, channel: str, user: str, message: Message, *, thread_ts: str | None = None
@@ -108,6 +217,15 @@ class SlackSender:
         if not isinstance(channel, str) or not channel:
             raise PlatformError("Slack conversations.open returned no channel")
         return channel
+
+
+def _names(message: Any, event: str, key: str) -> bool:
+    """True when a history message's metadata is ``event`` naming ``key``."""
+    if not isinstance(message, dict):
+        return False
+    metadata = message.get("metadata") or {}
+    payload = metadata.get("event_payload") or {}
+    return bool(metadata.get("event_type") == event and payload.get(METADATA_KEY) == key)
 
 
 class Responder:

@@ -5,11 +5,18 @@ reads ``GET /gateway/bot``, opens the websocket named there (JSON, with zlib-str
 zstd-stream transport compression when the client asks for it), gets HELLO, sends IDENTIFY,
 receives READY and GUILD_CREATE, and then whatever events a test pushes. Every REST call is
 recorded so tests can assert on exactly what the bot sent.
+
+Like Discord, a message created with ``enforce_nonce`` and a nonce the bot already used in
+that channel within ``nonce_window`` seconds is not created again: the existing message is
+returned; a nonce over 25 characters is refused (400). A channel's messages can be read back
+(``GET /channels/{id}/messages`` with ``after``/``before``/``limit``), and the answer to a
+created message can be held (``hold_messages``), for a process killed as a post goes out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -42,6 +49,8 @@ TIMESTAMP = "2024-01-01T00:00:00.000000+00:00"
 # A second server, on shard 1 of 2 (GUILD_ID is on shard 0): ``FakeDiscord.add_guild`` it.
 OTHER_GUILD_ID = str(int(GUILD_ID) + (1 << 22))
 OTHER_CHANNEL_ID = "300000000000000011"
+NONCE_MAX = 25  # characters; Discord refuses a longer nonce
+DISCORD_EPOCH_MS = 1420070400000  # a snowflake's time is milliseconds since this, << 22
 
 # Permission bits.
 VIEW_AND_SEND = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 31)
@@ -178,6 +187,7 @@ class Received:
     message: dict[str, Any] | None = None  # the message the call created or edited
     status: int = 200
     at: float = field(default_factory=time.perf_counter)  # when the fake received it
+    repeated: bool = False  # an enforced nonce seen before: the existing message came back
 
 
 @dataclass
@@ -238,6 +248,13 @@ def zstd_stream() -> Callable[[bytes], bytes]:
     return lambda data: stream.compress(data) + stream.flush(zstandard.COMPRESSOBJ_FLUSH_BLOCK)
 
 
+def _snowflake_seconds(value: str | None) -> float | None:
+    """The moment a snowflake id stands for, in epoch seconds (None when absent)."""
+    if value is None:
+        return None
+    return ((int(value) >> 22) + DISCORD_EPOCH_MS) / 1000
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """A JSON response with the bare content type discord.py checks for."""
     return web.Response(
@@ -280,6 +297,14 @@ class FakeDiscord:
         # The installation contexts the application offers (0 server, 1 user), as ticked on
         # the developer portal's Installation page; new apps offer both.
         self.installs: frozenset[int] = frozenset({0, 1})
+        self.nonce_window = 300.0  # seconds an enforced nonce is remembered ("a few minutes")
+        self.hold_messages = 0.0  # seconds to hold the answer to a created channel message
+        self.hold_message_number = 0  # hold only the answer to this created one (1, 2...); 0: all
+        self.hold_channels: set[str] = set()  # or only messages in these channels, when any
+        self._made = 0
+        self._stopping = asyncio.Event()  # ends a held answer, so closing never waits for it
+        self._nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}
+        self._created: dict[str, float] = {}  # message id -> when it was created (epoch s)
         # Everything Discord would have refused, and every message that could ping someone.
         self.problems: list[str] = []
 
@@ -298,6 +323,7 @@ class FakeDiscord:
         self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        self._stopping.set()
         for session in self.sessions:
             if not session.ws.closed:
                 await session.ws.close(code=1000)
@@ -525,7 +551,25 @@ class FakeDiscord:
                 Received(request.method, path, body, query, kind, status=status),
                 _json(error, status=status),
             )
+        repeated = self._repeated_nonce(request.method, path, body)
+        if repeated is not None:
+            return await self._record(
+                Received(request.method, path, body, query, "message", repeated, repeated=True),
+                _json(repeated),
+            )
+        if request.method == "GET" and (read := re.fullmatch(r"/channels/(\d+)/messages", path)):
+            return await self._record(
+                Received(request.method, path, body, query, "other"),
+                _json(self._read_back(read.group(1), query)),
+            )
         kind, result, status = self._route(request.method, path, body)
+        if kind == "message" and status == 200 and request.method == "POST":
+            self._remember_nonce(path, body, result)
+            self._made += 1
+            held = not self.hold_channels or path.split("/")[2] in self.hold_channels
+            if self.hold_messages and held and self.hold_message_number in (0, self._made):
+                with contextlib.suppress(TimeoutError):  # created; the answer is late
+                    await asyncio.wait_for(self._stopping.wait(), self.hold_messages)
         message = result if kind in {"message", "followup", "edit"} else None
         if kind == "callback":
             message = result["resource"].get("message") if result.get("resource") else None
@@ -535,6 +579,43 @@ class FakeDiscord:
             Received(request.method, path, body, query, kind, message, status),
             _json(result, status=status) if result is not None else web.Response(status=204),
         )
+
+    def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
+        """Every message created in the channel, oldest first (what its members see)."""
+        return [m for m in self.messages.values() if m["channel_id"] == channel_id]
+
+    def _repeated_nonce(self, method: str, path: str, body: Any) -> dict[str, Any] | None:
+        """The message an enforced nonce already created in that channel, still remembered."""
+        channel = re.fullmatch(r"/channels/(\d+)/messages", path)
+        if method != "POST" or channel is None or not isinstance(body, dict):
+            return None
+        nonce = body.get("nonce")
+        if nonce is None or not body.get("enforce_nonce"):
+            return None
+        seen = self._nonces.get((channel.group(1), str(nonce)))
+        if seen is None or time.time() - seen[1] > self.nonce_window:
+            return None
+        return seen[0]
+
+    def _remember_nonce(self, path: str, body: Any, message: dict[str, Any]) -> None:
+        self._created[message["id"]] = time.time()
+        nonce = body.get("nonce") if isinstance(body, dict) else None
+        if nonce is not None:
+            message["nonce"] = nonce  # the create answer echoes it (a later read does not)
+            channel = path.split("/")[2]
+            self._nonces[(channel, str(nonce))] = (message, time.time())
+
+    def _read_back(self, channel_id: str, query: dict[str, str]) -> list[dict[str, Any]]:
+        """GET /channels/{id}/messages: newest first, after/before a snowflake (by time)."""
+        after = _snowflake_seconds(query.get("after"))
+        before = _snowflake_seconds(query.get("before"))
+        limit = int(query.get("limit", 50))
+        found = []
+        for message in reversed(self.messages_in(channel_id)):
+            created = self._created.get(message["id"], 0.0)
+            if (after is None or created > after) and (before is None or created < before):
+                found.append({k: v for k, v in message.items() if k != "nonce"})
+        return found[:limit]
 
     async def _record(self, received: Received, response: web.Response) -> web.Response:
         async with self._changed:
@@ -621,6 +702,14 @@ class FakeDiscord:
                 return "message", {"message": "Unknown Channel", "code": 10003}, 404
             if channel_id == FORBIDDEN_CHANNEL_ID:
                 return "message", {"message": "Missing Access", "code": 50001}, 403
+            if len(str((body or {}).get("nonce", ""))) > NONCE_MAX:
+                error = {"nonce": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH"}]}}
+                self.problems.append(f"{method} {path}: nonce over {NONCE_MAX} characters")
+                return (
+                    "message",
+                    {"code": 50035, "message": "Invalid Form Body", "errors": error},
+                    400,
+                )
             return "message", self._message(channel_id, body), 200
         callback = re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", path)
         if callback and method == "POST":

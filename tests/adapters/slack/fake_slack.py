@@ -4,7 +4,11 @@ websocket. The real slack-bolt/slack_sdk code talks to it through SLACK_API_URL.
 It records every message the bot sends (``outbox``), can be told to answer a method with
 scripted responses first (a 429, a 500, an error code), and pushes Socket Mode envelopes.
 Like Slack, it refuses a message whose Block Kit is invalid (``invalid_blocks``) and notes
-why in ``rejected``.
+why in ``rejected``. It keeps each channel's messages with their metadata and answers
+conversations.history and conversations.replies from them, refusing with ``missing_scope``
+when the token lacks the conversation's history scope (``scopes``); it can hold the answer to
+an accepted chat.postMessage (``hold_posts``, for a process killed as a post goes out) or drop
+the connection after accepting one (``reset_after_post``).
 """
 
 from __future__ import annotations
@@ -37,6 +41,23 @@ CLIENT_SECRET = "fake-client-secret-0123456789"
 APP_ID = "A0TEST"
 WAIT_SECONDS = 5.0  # bounded wait for loopback I/O
 TRIGGER_SECONDS = 3.0  # how long Slack honours an interaction's trigger_id (once)
+# Which scope reading a conversation's history needs, by its id's first letter (Slack's
+# conversation ids: C public channel, G private channel or group DM, D direct message).
+HISTORY_SCOPES = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
+# Every scope the bot's manifest asks for, granted unless a test takes one away.
+GRANTED = frozenset(
+    {
+        "commands",
+        "app_mentions:read",
+        "chat:write",
+        "im:history",
+        "users:read",
+        "channels:history",
+        "groups:history",
+        "mpim:history",
+        "im:write",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -100,6 +121,13 @@ class FakeSlack:
         self.socket_acks: dict[str, dict[str, Any]] = {}
         self.rejected: list[tuple[str, list[str]]] = []
         self.channels_without_bot: set[str] = set()
+        self.scopes: set[str] = set(GRANTED)
+        self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # by channel
+        self.hold_posts = 0.0  # seconds to hold the answer to an accepted chat.postMessage
+        self.hold_post_number = 0  # hold only the answer to this accepted post (1, 2...); 0: all
+        self.hold_channels: set[str] = set()  # or only posts to these channels, when any
+        self._accepted = 0
+        self.reset_after_post = 0  # how many accepted chat.postMessage lose their connection
         self._scripts: dict[str, deque[Scripted]] = defaultdict(deque)
         self._delays: dict[str, float] = {}
         self._changed: asyncio.Condition | None = None
@@ -277,7 +305,52 @@ class FakeSlack:
             return web.json_response(step.body, status=step.status, headers=step.headers)
         if method == "auth.test" and token in self.installed:
             return web.json_response(self._auth_test(self.installed[token]))
-        return web.json_response(await self._answer(method, params))
+        answer = await self._answer(method, params)
+        if method == "chat.postMessage" and answer.get("ok"):
+            self._accepted += 1
+            held = self.hold_post_number in (0, self._accepted) and (
+                not self.hold_channels or params.get("channel") in self.hold_channels
+            )
+            if self.reset_after_post > 0:
+                self.reset_after_post -= 1
+                assert request.transport is not None
+                request.transport.close()  # accepted, but the client never hears so
+                return web.json_response(answer)
+            if self.hold_posts and held:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), self.hold_posts)
+        return web.json_response(answer)
+
+    def posts_in(self, channel: str) -> list[dict[str, Any]]:
+        """The messages in ``channel`` (oldest first), as conversations.history holds them."""
+        return list(self.messages.get(channel, []))
+
+    def _history(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (the channel's top-level messages) or conversations.replies
+        (a thread: its parent and replies), newest first, since ``oldest``; metadata only
+        with include_all_metadata, as Slack does."""
+        channel = str(params.get("channel"))
+        needed = HISTORY_SCOPES.get(channel[:1], "channels:history")
+        if needed not in self.scopes:
+            provided = ",".join(sorted(self.scopes))
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
+        if channel in self.channels_without_bot:
+            return {"ok": False, "error": "not_in_channel"}
+        oldest = float(params.get("oldest") or 0)
+        everything = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
+        thread = params.get("ts") if method == "conversations.replies" else None
+        found = []
+        for message in self.messages.get(channel, []):
+            if thread is None and message.get("thread_ts") not in (None, message["ts"]):
+                continue  # a reply in a thread is not in the channel's history
+            if thread is not None and thread not in (message["ts"], message.get("thread_ts")):
+                continue
+            if float(message["ts"]) <= oldest:
+                continue
+            shown = {k: v for k, v in message.items() if k != "metadata" or everything}
+            found.append(shown)
+        found.reverse()
+        return {"ok": True, "messages": found, "has_more": False}
 
     def _exchange(
         self, client: tuple[str | None, str | None], params: dict[str, Any]
@@ -351,10 +424,14 @@ class FakeSlack:
             if self._refused("chat.postMessage", params):
                 return {"ok": False, "error": "invalid_blocks"}
             thread = params.get("thread_ts")
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            self.messages[channel].append(_stored(params, ts))
             await self._record(Sent("chat.postMessage", params, channel, thread))
-            return {"ok": True, "channel": channel, "ts": f"1700000000.{next(self._ts):06d}"}
+            return {"ok": True, "channel": channel, "ts": ts}
         if method in _VIEW_METHODS:
             return await self._view_surface(method, params)
+        if method in {"conversations.history", "conversations.replies"}:
+            return self._history(method, params)
         return {"ok": False, "error": "unknown_method"}
 
     async def _view_surface(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -471,6 +548,25 @@ def _basic(header: str | None) -> tuple[str | None, str | None] | None:
         return None
     user, _, password = base64.b64decode(header[len("Basic ") :]).decode().partition(":")
     return user, password
+
+
+def _stored(params: dict[str, Any], ts: str) -> dict[str, Any]:
+    """A posted message as Slack keeps it: who, when, text, thread and metadata."""
+    stored: dict[str, Any] = {
+        "type": "message",
+        "user": BOT_USER_ID,
+        "bot_id": BOT_ID,
+        "ts": ts,
+        "text": params.get("text") or "",
+    }
+    if params.get("thread_ts"):
+        stored["thread_ts"] = params["thread_ts"]
+    metadata = params.get("metadata")
+    if isinstance(metadata, str):  # a form-encoded call sends it as JSON text
+        metadata = json.loads(metadata)
+    if metadata:
+        stored["metadata"] = metadata
+    return stored
 
 
 def _bearer(header: str | None) -> str | None:

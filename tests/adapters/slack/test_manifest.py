@@ -37,7 +37,17 @@ def test_socket_mode_manifest_has_the_command_events_and_minimal_scopes() -> Non
     ]
     assert data["settings"]["interactivity"]["is_enabled"] is True
     assert sorted(data["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["commands", "app_mentions:read", "chat:write", "im:history", "users:read", "im:write"]
+        [
+            "commands",
+            "app_mentions:read",
+            "chat:write",
+            "im:history",
+            "users:read",
+            "im:write",
+            "channels:history",
+            "groups:history",
+            "mpim:history",
+        ]
     )
     assert data["features"]["app_home"]["messages_tab_enabled"] is True
     assert data["features"]["app_home"]["home_tab_enabled"] is True
@@ -108,11 +118,14 @@ METHOD_SCOPES = {
     "views.open": None,
     "auth.test": None,
 }
+# conversations.history and conversations.replies need one scope per kind of conversation.
+HISTORY_SCOPES = {"channels:history", "groups:history", "im:history", "mpim:history"}
 
 
 def test_scopes_are_exactly_what_the_events_the_command_and_the_calls_need() -> None:
     needed = {EVENT_SCOPES[event] for event in BOT_EVENTS} | {"commands"}
-    needed |= set(METHOD_SCOPES.values())
+    needed |= {scope for scope in METHOD_SCOPES.values() if scope}
+    needed |= HISTORY_SCOPES
     needed.discard(None)
     assert set(SCOPES) == needed
 
