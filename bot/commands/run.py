@@ -18,8 +18,9 @@ from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
 from bot.ops.supervisor import Sleep, Supervisor
+from bot.questions.setup import open_questions
 from bot.settings import Settings
-from bot.tips.clock import Clock
+from bot.tips.clock import Clock, SystemClock
 from bot.tips.daily import open_daily_tips
 
 log = logging.getLogger(__name__)
@@ -166,6 +167,14 @@ async def serve(
     senders = {runner.name: runner.sender for runner in runners}
     tips = await open_daily_tips(settings, services.knowledge, senders, clock, metrics=metrics)
     services.tips = tips.commands
+    try:
+        questions, purge, question_log = await open_questions(
+            settings, services.knowledge, services.matcher, clock or SystemClock()
+        )
+    except BaseException:
+        await tips.close()
+        raise
+    services.questions = questions
     supervisors = [Supervisor(runner, metrics, sleep=sleep) for runner in runners]
     checks: dict[str, Readiness] = {supervisor.name: supervisor for supervisor in supervisors}
     checks["database"] = tips.store
@@ -177,10 +186,17 @@ async def serve(
         # the process: move it out of the garbage collector's view, so a full collection no
         # longer scans it and stalls every request in flight (about 20 ms under load before).
         gc.freeze()
-        await _serve_all(supervisors, tips.scheduler.run_forever())
+        await _serve_all(supervisors, _both(tips.scheduler.run_forever(), purge.run_forever()))
     finally:
         await ops.stop()
+        await question_log.close()
         await tips.close()
+
+
+async def _both(scheduling: Coroutine[Any, Any, None], purging: Coroutine[Any, Any, None]) -> None:
+    """The daily-tip scheduler and the question log's retention purge, as one scheduler task
+    (stopped together, first, when serving ends)."""
+    await asyncio.gather(scheduling, purging)
 
 
 async def _serve_all(supervisors: list[Supervisor], scheduling: Coroutine[Any, Any, None]) -> None:
