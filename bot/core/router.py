@@ -164,7 +164,7 @@ ROUTES: tuple[Route, ...] = (
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
     Route(
         "forget-me",
-        exactly("forget me", "forget me please", "please forget me", "delete my data"),
+        exactly("forget", "forget me", "forget me please", "please forget me", "delete my data"),
         handlers.forget_me,
     ),
     Route("report", exactly("report", "weekly report"), handlers.show_report),
