@@ -19,9 +19,11 @@ def test_the_pseudonym_depends_on_key_platform_workspace_and_user() -> None:
         # The separator keeps ("T1U", "1") apart from ("T1", "U1").
         user_hash(b"k", "slack", "T1U", "1"),
     }
-    assert base not in others and len(others) == 5
+    assert base not in others
+    assert len(others) == 5
 
 
 def test_the_user_id_never_appears_in_the_pseudonym() -> None:
     digest = user_hash(b"k", "slack", "T1", "U0123ABCD")
-    assert "U0123ABCD" not in digest and len(digest) == 64
+    assert "U0123ABCD" not in digest
+    assert len(digest) == 64

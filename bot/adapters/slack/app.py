@@ -94,6 +94,10 @@ def _after_ack(deps: Deps, work: Work, *, part: str | None = None) -> Listener:
     async def listener(ack: Ack, body: dict[str, Any]) -> None:
         await ack()
         payload = body.get(part) if part else body
-        deps.background.spawn(work(deps, payload if isinstance(payload, dict) else {}))
+        payload = payload if isinstance(payload, dict) else {}
+        if part == "event" and not payload.get("team") and body.get("team_id"):
+            # The workspace, for the question log's hash: events don't always carry it.
+            payload = {**payload, "team": body["team_id"]}
+        deps.background.spawn(work(deps, payload))
 
     return listener
