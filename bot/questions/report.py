@@ -2,9 +2,9 @@
 people disliked, and the clusters of unanswered or weakly answered questions.
 
 ``build_report`` is pure (a snapshot in, a ``Report`` out); ``render`` turns it into text,
-Markdown or HTML. Weak means a generic decline (nothing matched: the knowledge has no entry)
-or a ``closest`` answer; deliberate declines (a decline entry) and partial answers are
-answered by design.
+Markdown or HTML. Unanswered means declined (by a decline entry, or because nothing matched);
+weak means a ``closest`` answer. Partial answers count as answered: they say what the
+knowledge lacks and answer the rest.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class ClusterSummary:
     closest_entry: str | None
     closest_title: str | None
     closest_score: float
-    unanswered: int  # of ``size``, how many matched nothing (the rest got a closest answer)
+    unanswered: int  # of ``size``, how many were declined (the rest got a closest answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +69,9 @@ class Report:
 
 
 def is_weak(row: ReadQuestion) -> bool:
-    """Unanswered (the generic decline) or weakly answered (the closest topic)."""
+    """Unanswered (declined) or weakly answered (the closest topic), with its text kept."""
     q = row.question
-    return q.text is not None and (
-        q.band == "closest" or (q.band == "decline" and q.entry_id is None)
-    )
+    return q.text is not None and q.band in ("closest", "decline")
 
 
 def weak_clusters(snapshot: LogSnapshot, matcher: Matcher) -> list[Cluster]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher
-from bot.matching.normalize import fold
+from bot.matching.normalize import Normalizer, fold
 from bot.questions.clusters import Cluster
 from bot.questions.models import LogSnapshot
 from bot.questions.render import cut
@@ -28,6 +28,8 @@ STUB_EXAMPLES = 6
 MAX_STUBS = 20
 MAX_PER_ENTRY = 10
 SLUG_WORDS = 5
+# A cluster is proposed only when at least this many different people asked it.
+MIN_PEOPLE = 3
 
 
 @dataclass(slots=True)
@@ -60,7 +62,8 @@ def _quoted(text: str) -> str:
 
 
 def _slug(text: str, taken: set[str], section: str) -> str:
-    words = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in fold(text)).split()
+    letters = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in fold(text))
+    words = [w for w in letters.split() if len(w) > 2 and not Normalizer.is_stop_word(w)]
     base = "-".join(words[:SLUG_WORDS]) or "question"
     candidate, n = f"{section}/suggested-{base}", 2
     while candidate in taken:
@@ -114,18 +117,20 @@ def _propose_from_cluster(
     first_section: str,
 ) -> None:
     wordings = found.examples(STUB_EXAMPLES)
-    if not wordings:
+    if not wordings or found.people < MIN_PEOPLE:
         return
-    best = matcher.match(wordings[0]).best
+    result = matcher.match(wordings[0])
+    best = result.best
     unanswered = found.band_mix().get("decline", 0)
     if unanswered * 2 <= found.size and best is not None:
         # Mostly a closest answer: the asks belong with that entry, as its examples.
         for member in found.members:
             add(best.entry.id, member.text, member.user_hash, "near this entry")
         return
-    if len(wordings) < MIN_EXAMPLES or len(stubs) >= MAX_STUBS:
+    if len(stubs) >= MAX_STUBS:
         return
-    section = best.entry.section if best is not None and best.entry.section else first_section
+    # A decline entry has no section: the guess is the best-matching entry that has one.
+    section = next((m.entry.section for m in result.matches if m.entry.section), first_section)
     stubs.append(
         StubProposal(
             id=_slug(wordings[0], taken, section),
@@ -170,6 +175,9 @@ def suggestions_yaml(examples: list[ExampleProposal], stubs: list[StubProposal],
                 "    examples:",
             ]
             lines += [f"      - {_quoted(q)}" for q in s.examples]
+            if len(s.examples) < MIN_EXAMPLES:
+                missing = MIN_EXAMPLES - len(s.examples)
+                lines.append(f"      # write {missing} more, the way people ask (at least 3)")
     if not examples and not stubs:
         lines += ["", "# Nothing to propose: no weak or up-voted questions in this period."]
     return "\n".join(lines) + "\n"
