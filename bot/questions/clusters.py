@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 # How alike two questions' terms must be (0-100) to count as the same ask.
 CUTOFF = 80.0
-MAX_KEYS = 3000
+MAX_KEYS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +64,14 @@ def cluster(
 ) -> list[Cluster]:
     """Clusters of ``asked``, biggest first (ties by leader); ``terms`` is the matcher's."""
     by_key: dict[str, list[Asked]] = {}
+    keys_of: dict[str, str] = {}  # most questions repeat a wording: normalise each once
     for item in asked:
-        words = terms(item.text)
-        key = " ".join(sorted(set(words))) if words else item.text.strip().lower()
+        key = keys_of.get(item.text)
+        if key is None:
+            words = terms(item.text)
+            key = keys_of[item.text] = (
+                " ".join(sorted(set(words))) if words else item.text.strip().lower()
+            )
         if key:
             by_key.setdefault(key, []).append(item)
     keys = sorted(by_key, key=lambda key: (-len(by_key[key]), key))[:MAX_KEYS]

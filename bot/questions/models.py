@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 # The reply kinds that are logged: the router's answers to a free question or a topic.
 LOGGED_BANDS = ("answer", "partial", "closest", "decline")
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedQuestion:
+class LoggedQuestion(NamedTuple):
     """One question as stored: never a user id, only ``user_hash`` (a keyed hash).
 
     ``id`` is None when MLCAREER_QUESTION_LOG=off: then only the day's count is kept, and
     ``user_hash`` and ``text`` are None too. ``text`` is also None once the retention period
-    has passed. ``entry_id`` is None for the generic decline (nothing matched).
+    has passed. ``entry_id`` is None for the generic decline (nothing matched). A named
+    tuple rather than a dataclass: the report reads 100,000 of them, and a tuple is built in
+    a fraction of the time.
     """
 
     id: str | None
@@ -31,8 +33,7 @@ class LoggedQuestion:
     score: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class ReadQuestion:
+class ReadQuestion(NamedTuple):
     """A logged question as the report reads it, with its 👍 and 👎 counts."""
 
     question: LoggedQuestion
