@@ -254,8 +254,8 @@ def render_html(report: Report) -> str:
         f"<title>{_esc(title)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{_esc(title)}</h1><p><strong>{report.total}</strong> questions. "
         f"Bands: {_esc(_band_line(report))}.</p>{charts}"
-        f"<h2>Entries with the most \U0001f44e</h2>{down}"
-        f"<h2>Lowest \U0001f44d share</h2>{share}"
+        f"<h2>Entries with the most \U0001f44e (thumbs down)</h2>{down}"
+        f"<h2>Lowest \U0001f44d (thumbs up) share</h2>{share}"
         f"<h2>Top unanswered or weakly answered questions</h2>{clusters}"
         "</body></html>\n"
     )
