@@ -23,6 +23,7 @@ def since_date(text: str) -> date:
 
 
 def add_since(parser: argparse.ArgumentParser, days: int = DEFAULT_DAYS) -> None:
+    """The ``--since DATE`` option, defaulting to the last ``days`` days."""
     parser.add_argument(
         "--since",
         type=since_date,
@@ -32,6 +33,7 @@ def add_since(parser: argparse.ArgumentParser, days: int = DEFAULT_DAYS) -> None
 
 
 def first_day(since: date | None, today: date, days: int = DEFAULT_DAYS) -> date:
+    """``--since``, or the first of the last ``days`` days (today included)."""
     return since or today - timedelta(days=days - 1)
 
 
@@ -51,4 +53,5 @@ async def read_log(settings: Settings, since: date) -> LogSnapshot:
 
 
 def today() -> date:
+    """Today in UTC, the log's calendar."""
     return datetime.now(UTC).date()
