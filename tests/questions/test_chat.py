@@ -91,6 +91,11 @@ async def test_discord_logs_forgets_and_reports(
         logged = await rows(qlog)
         kinds = sorted((row[1] != "", row[2]) for row in logged)
         assert kinds == [(False, "dm"), (True, "channel"), (True, "channel")]
+        # A hostile question, asked by three people, reaches the admin's report as plain
+        # text that pings nobody (the harness fails on any message that could ping).
+        hostile = "@everyone <@&1> **how tall** is mount [everest](https://x.example)"
+        for _ in range(3):
+            await discord.command(hostile)
         assert all(row[3] and fake_discord.USER_ID not in str(row) for row in logged)
 
         (denied,) = await discord.command("report", moderator=True)  # Manage Channels only
@@ -98,9 +103,10 @@ async def test_discord_logs_forgets_and_reports(
         payload = command_payload("report", moderator=True)
         payload["member"]["permissions"] = str(int(payload["member"]["permissions"]) | 1 << 5)
         (summary,) = texts(await discord.interact(payload))
-        assert "Questions 2026-11-24 to 2026-11-30: 3" in summary
+        assert "Questions 2026-11-24 to 2026-11-30: 6" in summary
+        assert "mount" in summary
 
         (forgotten,) = await discord.command("forget")
-        # The slash command and the mention share the guild (the DM is another workspace: "").
-        assert "2 questions" in forgotten
+        # The slash commands and the mention share the guild (the DM is another workspace: "").
+        assert "5 questions" in forgotten
         assert [row[2] for row in await rows(qlog)] == ["dm"]
