@@ -33,6 +33,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("slack", "bot.commands.slack", "Slack helpers (the app manifest, a token key)"),
     ("discord", "bot.commands.discord", "Discord helpers (invite link)"),
     ("tips", "bot.commands.tips", "daily tips: list subscriptions, post the tips that are due"),
+    ("report", "bot.commands.report", "report on the logged questions (text, Markdown, HTML)"),
 )
 
 

@@ -111,6 +111,9 @@ ENV_VARS: dict[str, tuple[str, str]] = {
     "MLCAREER_EVENT_LEASE_SECONDS": ("event_lease_seconds", "float"),
     "MLCAREER_OPS_HOST": ("ops_host", "str"),
     "MLCAREER_OPS_PORT": ("ops_port", "int"),
+    "MLCAREER_HASH_KEY": ("hash_key", "secret"),
+    "MLCAREER_LOG_RETENTION_DAYS": ("log_retention_days", "int"),
+    "MLCAREER_QUESTION_LOG": ("question_log", "bool"),
     "SLACK_BOT_TOKEN": ("slack_bot_token", "secret"),
     "SLACK_APP_TOKEN": ("slack_app_token", "secret"),
     "SLACK_SIGNING_SECRET": ("slack_signing_secret", "secret"),
@@ -157,6 +160,12 @@ class Settings:
     event_lease_seconds: float = 30.0
     ops_host: str = "127.0.0.1"
     ops_port: int = 8081
+    # The question log: the key of the user hash (generated once and kept in the database
+    # when unset), how long question text is kept, and whether rows are kept at all (off:
+    # only daily counts).
+    hash_key: Secret | None = None
+    log_retention_days: int = 90
+    question_log: bool = True
     slack_bot_token: Secret | None = None
     slack_app_token: Secret | None = None
     slack_signing_secret: Secret | None = None
@@ -227,6 +236,11 @@ class Settings:
             raise SettingsError(
                 "MLCAREER_OPS_PORT must be a port number from 1 to 65535, or 0 to turn the "
                 f"health and metrics endpoint off (default 8081), not {self.ops_port}."
+            )
+        if self.log_retention_days < 1:
+            raise SettingsError(
+                "MLCAREER_LOG_RETENTION_DAYS must be a whole number of days, 1 or more "
+                f"(default 90), not {self.log_retention_days}."
             )
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise SettingsError(

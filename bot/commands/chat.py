@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.console.keeper import ChatLog
 from bot.console.repl import chat
 from bot.console.streams import tolerate_bad_text
 from bot.core.router import Router
@@ -25,5 +26,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """Load the knowledge base and talk until the user leaves; exit status 0."""
     router = Router(build_services(settings))
     tolerate_bad_text()
+    # Nothing is stored until someone rates an answer (/good, /bad): then the question log
+    # and the votes open in the database, as in ``mlcareer run``.
+    log = ChatLog(settings, router, getattr(args, "env_file", None))
     with asyncio.Runner() as runner:
-        return chat(router, runner)
+        try:
+            return chat(router, runner, keep=log.keep)
+        finally:
+            runner.run(log.close())

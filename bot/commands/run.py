@@ -17,7 +17,10 @@ from bot.core.ports import PlatformRunner, Readiness
 from bot.core.router import Router
 from bot.core.services import build_services
 from bot.errors import SettingsError
+from bot.feedback.service import Feedback
+from bot.feedback.stores import open_vote_store
 from bot.ops.supervisor import Sleep, Supervisor
+from bot.questions.setup import hash_key, open_questions
 from bot.receipts.cleanup import purge_forever
 from bot.receipts.ports import EventReceipts
 from bot.settings import Settings
@@ -184,6 +187,22 @@ async def serve(
             await receipts.close()
         raise
     services.tips = tips.commands
+    try:
+        questions, purge, question_log = await open_questions(
+            settings, services.knowledge, services.matcher, clock or SystemClock()
+        )
+    except BaseException:
+        await tips.close()
+        raise
+    services.questions = questions
+    try:
+        # 👍/👎 on logged answers: the votes share the database and the question log's key.
+        votes = await open_vote_store(settings.database_url)
+        services.feedback = Feedback(votes, await hash_key(settings, question_log))
+    except BaseException:
+        await question_log.close()
+        await tips.close()
+        raise
     supervisors = [Supervisor(runner, metrics, sleep=sleep) for runner in runners]
     checks: dict[str, Readiness] = {supervisor.name: supervisor for supervisor in supervisors}
     checks["database"] = tips.store
@@ -200,15 +219,23 @@ async def serve(
         # the process: move it out of the garbage collector's view, so a full collection no
         # longer scans it and stalls every request in flight (about 20 ms under load before).
         gc.freeze()
-        await _serve_all(supervisors, tips.scheduler.run_forever())
+        await _serve_all(supervisors, _both(tips.scheduler.run_forever(), purge.run_forever()))
     finally:
         if purging is not None:
             purging.cancel()
             await asyncio.gather(purging, return_exceptions=True)
         await ops.stop()
+        await votes.close()
+        await question_log.close()
         await tips.close()
         if receipts is not None:
             await receipts.close()
+
+
+async def _both(scheduling: Coroutine[Any, Any, None], purging: Coroutine[Any, Any, None]) -> None:
+    """The daily-tip scheduler and the question log's retention purge, as one scheduler task
+    (stopped together, first, when serving ends)."""
+    await asyncio.gather(scheduling, purging)
 
 
 async def _serve_all(supervisors: list[Supervisor], scheduling: Coroutine[Any, Any, None]) -> None:

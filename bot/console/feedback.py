@@ -3,13 +3,18 @@ just above, through the same feedback service as the Slack and Discord buttons."
 
 from __future__ import annotations
 
-from bot.core.reply import Reply
+from collections.abc import Awaitable, Callable
+
+from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router
 from bot.feedback import replies
 from bot.feedback.ports import DOWN, UP
 
 COMMANDS = {"/good": UP, "/bad": DOWN}
+
+# Logs an answer that was not logged yet (the terminal's lazy log); returns it with its id.
+Keep = Callable[[Request, Reply], Awaitable[Reply]]
 
 
 def feedback_command(line: str) -> tuple[int, str] | None:
@@ -19,8 +24,21 @@ def feedback_command(line: str) -> tuple[int, str] | None:
     return None if vote is None else (vote, rest.strip())
 
 
-async def rate(router: Router, last: Reply | None, request: Request, vote: int, note: str) -> Reply:
-    """Count ``vote`` on ``last`` (the answer above) and keep ``note`` with a ``/bad``."""
+async def rate(
+    router: Router,
+    last: Reply | None,
+    request: Request,
+    vote: int,
+    note: str,
+    *,
+    asked: Request | None = None,
+    keep: Keep | None = None,
+) -> Reply:
+    """Count ``vote`` on ``last`` (the answer above, to ``asked``) and keep ``note`` with a
+    ``/bad``. ``keep`` logs ``last`` first when nothing logged it (``mlcareer chat``)."""
+    rateable = last is not None and last.kind in (ReplyKind.ANSWER, ReplyKind.PARTIAL)
+    if rateable and last is not None and last.question_id is None and keep and asked:
+        last = await keep(asked, last)
     feedback = router.services.feedback
     if feedback is None:
         return replies.switched_off()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.console.feedback import feedback_command, rate
+from bot.console.feedback import Keep, feedback_command, rate
 from bot.console.render import render
 from bot.core.reply import Reply
 from bot.core.request import Request
@@ -33,13 +33,16 @@ def chat(
     read_line: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
     user: str = "console",
+    keep: Keep | None = None,
 ) -> int:
     """Run the conversation until /quit, end of input or Ctrl-C; returns the exit status.
+    ``keep`` logs a rated answer that nothing logged (``bot.console.keeper``).
 
     ``/good`` and ``/bad`` rate the last answer; they are not questions, so the answer they
     rate stays the last one (rating twice counts once)."""
     print(GREETING, file=out, flush=True)
     last: Reply | None = None
+    asked: Request | None = None
     while True:
         try:
             line = read_line("\nyou> ")
@@ -54,7 +57,8 @@ def chat(
         request = Request(text=line, user=user, channel="console")
         rating = feedback_command(line)
         if rating is not None:
-            reply = runner.run(rate(router, last, request, *rating))
+            reply = runner.run(rate(router, last, request, *rating, asked=asked, keep=keep))
         else:
             reply = last = runner.run(router.handle(request))
+            asked = request
         print("\n" + render(reply), file=out, flush=True)

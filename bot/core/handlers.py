@@ -79,7 +79,7 @@ async def show_topic(ctx: Context) -> Reply:
     """A topic named exactly: its entry, with full confidence."""
     entry = ctx.services.matcher.topic(ctx.text.rstrip("?!. "))
     assert entry is not None  # the route only matches known topic names
-    return replies.answer(entry, ctx.services.knowledge, ctx.notices, 100.0)
+    return await _logged(ctx, replies.answer(entry, ctx.services.knowledge, ctx.notices, 100.0))
 
 
 async def suggest_topic(ctx: Context) -> Reply:
@@ -92,6 +92,10 @@ async def suggest_topic(ctx: Context) -> Reply:
 async def answer_question(ctx: Context) -> Reply:
     """A free-form question: a confident answer, a partial one, the closest topic, a decline
     entry's own text, or the generic decline when nothing scores well enough."""
+    return await _logged(ctx, _answer(ctx))
+
+
+def _answer(ctx: Context) -> Reply:
     knowledge = ctx.services.knowledge
     result = ctx.services.matcher.match(ctx.text)
     best = result.best
@@ -104,6 +108,39 @@ async def answer_question(ctx: Context) -> Reply:
     if result.band is Band.ANSWER:
         return replies.answer(best.entry, knowledge, ctx.notices, best.score)
     return replies.closest(best, result.matches[1:], knowledge, ctx.notices)
+
+
+async def _logged(ctx: Context, reply: Reply) -> Reply:
+    """The reply, recorded in the question log where one runs (the one place questions are
+    logged: adapters never log), with its ``question_id`` set."""
+    if ctx.services.questions is None:
+        return reply
+    return await ctx.services.questions.record(ctx.request, ctx.text, reply)
+
+
+async def forget_me(ctx: Context) -> Reply:
+    """``forget me``: delete every question and vote stored about the person asking."""
+    if ctx.services.questions is None:
+        return Reply(
+            kind=ReplyKind.NOTICE,
+            title="Nothing stored here",
+            body="This bot keeps no question log here, so there is nothing to forget.",
+            notices=ctx.notices,
+        )
+    return await ctx.services.questions.forget(ctx.request)
+
+
+async def show_report(ctx: Context) -> Reply:
+    """``report``: this week's question-log summary, for admins only, privately."""
+    if ctx.services.questions is None:
+        return Reply(
+            kind=ReplyKind.NOTICE,
+            title="No report here",
+            body="The weekly report is available in Slack and Discord, where questions are "
+            "logged; here, run \u201cmlcareer report\u201d.",
+            notices=ctx.notices,
+        )
+    return await ctx.services.questions.report(ctx.request)
 
 
 async def reply_in_kind(ctx: Context) -> Reply:

@@ -13,7 +13,9 @@ class Request:
     cleans it). ``is_admin`` is decided by the adapter (Slack admins, Discord Manage Channels),
     because only the adapter can ask the platform. ``workspace`` is the Slack team or Discord
     guild ("" in a DM or the terminal); ``channel_kind`` is one of ``CHANNEL_KINDS``, for the
-    question log's privacy-respecting counts.
+    question log's privacy-respecting counts. ``reads_reports`` says the person may see the
+    question-log report (Slack admins and MLCAREER_ADMINS, Discord Manage Server), decided by
+    the adapter like ``is_admin``.
     """
 
     text: str
@@ -23,6 +25,7 @@ class Request:
     is_admin: bool = False
     workspace: str = ""
     channel_kind: str = "terminal"
+    reads_reports: bool = False
 
 
 # Where a question was asked: a direct message, a channel, a thread, or the terminal.

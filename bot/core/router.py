@@ -162,6 +162,12 @@ ROUTES: tuple[Route, ...] = (
         handlers.show_topics,
     ),
     Route("about", exactly("about", "source", "sources", "credits"), handlers.show_about),
+    Route(
+        "forget-me",
+        exactly("forget", "forget me", "forget me please", "please forget me", "delete my data"),
+        handlers.forget_me,
+    ),
+    Route("report", exactly("report", "weekly report"), handlers.show_report),
     Route("tip", tip_command, handlers.show_tip),
     Route("tips", tips_command, handlers.manage_tips),
     Route("small-talk", greeting_or_thanks, handlers.reply_in_kind),

@@ -25,6 +25,27 @@ class TipsCommands(Protocol):
         ...
 
 
+class QuestionLogCommands(Protocol):
+    """The port to the question log; ``bot.questions.service.QuestionService`` implements it.
+
+    ``record`` is called once per answer to a free question or a topic and returns the reply
+    with its ``question_id`` set (unchanged when nothing was logged); ``forget`` and
+    ``report`` carry out ``forget me`` and ``report`` for the person asking.
+    """
+
+    async def record(self, request: Request, text: str, reply: Reply) -> Reply:
+        """Log the question and its reply; never raises (a failure is logged, not shown)."""
+        ...
+
+    async def forget(self, request: Request) -> Reply:
+        """Delete everything stored about the person asking (not channel subscriptions)."""
+        ...
+
+    async def report(self, request: Request) -> Reply:
+        """This week's summary for an admin; everyone else is told who can see it."""
+        ...
+
+
 @dataclass(slots=True)
 class Services:
     """Everything a handler may need. Handlers get this object; nothing is global."""
@@ -36,6 +57,7 @@ class Services:
     tips: TipsCommands | None = None
     # Votes on answers: None until a votes store and MLCAREER_HASH_KEY are wired in.
     feedback: Feedback | None = None
+    questions: QuestionLogCommands | None = None
 
 
 def build_services(settings: Settings) -> Services:

@@ -277,6 +277,73 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
+        7,
+        "the question log, its daily counts and the stored hash key",
+        # ``questions`` holds one row per logged question (``id`` is a uuid4 hex the core
+        # makes; ``user_hash`` a keyed hash, never a user id; ``text`` cleared after the
+        # retention period). ``question_counts`` is what MLCAREER_QUESTION_LOG=off keeps
+        # (and on keeps too, so the per-day charts survive purges and forget-me). ``secrets``
+        # holds the hash key generated when MLCAREER_HASH_KEY is unset.
+        (
+            """
+            CREATE TABLE questions (
+                id           TEXT PRIMARY KEY,
+                asked_at     BIGINT NOT NULL,
+                platform     TEXT,
+                workspace    TEXT,
+                channel_kind TEXT,
+                user_hash    TEXT,
+                text         TEXT,
+                band         TEXT,
+                entry_id     TEXT,
+                section      TEXT,
+                score        REAL
+            )
+            """,
+            "CREATE INDEX questions_asked_at ON questions (asked_at)",
+            "CREATE INDEX questions_user_hash ON questions (user_hash)",
+            """
+            CREATE TABLE question_counts (
+                day      TEXT NOT NULL,
+                platform TEXT NOT NULL,
+                band     TEXT NOT NULL,
+                n        INTEGER NOT NULL,
+                PRIMARY KEY (day, platform, band)
+            ) WITHOUT ROWID
+            """,
+            "CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+        ),
+        (
+            """
+            CREATE TABLE questions (
+                id           TEXT COLLATE "C" PRIMARY KEY,
+                asked_at     BIGINT NOT NULL,
+                platform     TEXT COLLATE "C",
+                workspace    TEXT COLLATE "C",
+                channel_kind TEXT,
+                user_hash    TEXT COLLATE "C",
+                text         TEXT,
+                band         TEXT,
+                entry_id     TEXT COLLATE "C",
+                section      TEXT,
+                score        REAL
+            )
+            """,
+            "CREATE INDEX questions_asked_at ON questions (asked_at)",
+            "CREATE INDEX questions_user_hash ON questions (user_hash)",
+            """
+            CREATE TABLE question_counts (
+                day      TEXT COLLATE "C" NOT NULL,
+                platform TEXT COLLATE "C" NOT NULL,
+                band     TEXT COLLATE "C" NOT NULL,
+                n        INTEGER NOT NULL,
+                PRIMARY KEY (day, platform, band)
+            )
+            """,
+            'CREATE TABLE secrets (name TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL)',
+        ),
+    ),
+    Migration(
         8,
         "votes on answers (feedback), one per voter per logged question",
         # No foreign key to questions (migration 7, the question log's): the store checks

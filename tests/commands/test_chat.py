@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +73,24 @@ def test_chat_survives_invalid_utf8_even_with_a_strict_stdin_codec(run_cli: RunC
     out = chat(run_cli, b"\xff\xfe\xc3\x28\nsalary\n", PYTHONIOENCODING="utf-8")
     assert out.count("you> ") == 3
     assert "$114,121" in out
+
+
+def test_rating_an_answer_keeps_the_question_and_the_vote_in_the_data_folder(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Asking stores nothing; the first /bad opens the database in the data folder, logs the
+    rated question (text kept, user only as a hash) and keeps the vote with its note."""
+    data = tmp_path / "xdg"
+    out = chat(run_cli, b"skills\n/bad wanted a list of courses\n/quit\n", XDG_DATA_HOME=str(data))
+    assert "your note is saved with your vote" in out
+    database = data / "mlcareer" / "mlcareer.db"
+    assert database.is_file()
+    with sqlite3.connect(database) as conn:
+        questions = conn.execute("SELECT text, band, entry_id, user_hash FROM questions").fetchall()
+        votes = conn.execute("SELECT vote, comment FROM votes").fetchall()
+    assert [(text, band, entry) for text, band, entry, _ in questions] == [
+        ("skills", "answer", "skills")
+    ]
+    assert questions[0][3]
+    assert "console" not in questions[0][3]
+    assert votes == [(-1, "wanted a list of courses")]

@@ -54,6 +54,8 @@ FIXED_SUBCOMMANDS: tuple[tuple[str, str], ...] = (
     ("topics", "Everything I can answer, by section"),
     ("about", "Where my answers come from"),
     ("help", "How to use mlcareer"),
+    ("report", "This week's question report (Manage Server; only you see it)"),
+    ("forget", "Delete every question and vote of yours that I stored"),
 )
 ASK = "ask"
 QUESTION = "question"

@@ -32,6 +32,12 @@ from bot.feedback.ports import DOWN, UP
 PLATFORM = "discord"
 ADMINISTRATOR = 1 << 3
 MANAGE_CHANNELS = 1 << 4
+MANAGE_GUILD = 1 << 5
+_THREADS = (
+    discord.ChannelType.public_thread,
+    discord.ChannelType.private_thread,
+    discord.ChannelType.news_thread,
+)
 ANSWERED_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
@@ -124,6 +130,19 @@ def grants_admin(permissions: int) -> bool:
     return bool(permissions & (MANAGE_CHANNELS | ADMINISTRATOR))
 
 
+def grants_reports(permissions: int) -> bool:
+    """Whether a permission bitfield lets its holder see the question report (Manage Server)."""
+    return bool(permissions & (MANAGE_GUILD | ADMINISTRATOR))
+
+
+def channel_kind(in_dm: bool, channel: object) -> str:
+    """``dm``, ``thread`` or ``channel``, for the question log."""
+    if in_dm:
+        return "dm"
+    kind = getattr(channel, "type", None)
+    return "thread" if isinstance(channel, discord.Thread) or kind in _THREADS else "channel"
+
+
 def button_topic(custom_id: str) -> str | None:
     """The topic a topic button asks for, or None for any other button."""
     if custom_id.startswith(TOPIC_PREFIX):
@@ -137,13 +156,18 @@ def interaction_request(interaction: discord.Interaction[Any], text: str) -> Req
     Discord resolves the member's permissions in the channel (roles and overwrites) into the
     interaction itself; in DMs there are none, so nobody is an admin there.
     """
-    is_admin = interaction.guild_id is not None and grants_admin(interaction.permissions.value)
+    in_guild = interaction.guild_id is not None
+    permissions = interaction.permissions.value
     return Request(
         text=text,
         user=str(interaction.user.id),
         channel=str(interaction.channel_id or ""),
         platform=PLATFORM,
-        is_admin=is_admin,
+        is_admin=in_guild and grants_admin(permissions),
+        workspace=str(interaction.guild_id or ""),
+        channel_kind=channel_kind(not in_guild, interaction.channel),
+        # A slash command's answer is ephemeral, so the report stays private.
+        reads_reports=in_guild and grants_reports(permissions),
     )
 
 
@@ -174,6 +198,8 @@ def message_request(message: discord.Message, me: int) -> Request | None:
         channel=str(message.channel.id),
         platform=PLATFORM,
         is_admin=is_admin,
+        workspace=str(message.guild.id) if message.guild is not None else "",
+        channel_kind=channel_kind(in_dm, message.channel),
     )
 
 

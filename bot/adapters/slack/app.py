@@ -187,10 +187,12 @@ def _answer_event(deps: Deps, events: Claims, work: Work) -> Listener:
     async def listener(ack: Ack, body: dict[str, Any], context: AsyncBoltContext) -> None:
         await ack()
         event = body.get("event")
+        event = event if isinstance(event, dict) else {}
+        if not event.get("team") and body.get("team_id"):
+            # The workspace, for the question log's hash: events don't always carry it.
+            event = {**event, "team": body["team_id"]}
         team = team_deps(deps, context)
-        job = deps.background.spawn(
-            answer_then_finish(team, event if isinstance(event, dict) else {}, event_key(body))
-        )
+        job = deps.background.spawn(answer_then_finish(team, event, event_key(body)))
         await asyncio.wait({job}, timeout=deps.ack_budget)
 
     return listener

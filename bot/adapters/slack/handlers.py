@@ -70,11 +70,16 @@ class Deps:
     workspace: TeamKey | None = None
 
 
-async def answer(deps: Deps, request: Request) -> Reply:
-    """Route ``request``; look up admin rights only for ``tips`` commands (one API call)."""
+async def answer(deps: Deps, request: Request, *, private: bool = False) -> Reply:
+    """Route ``request``; look up admin rights only for ``tips`` commands and the ``report``
+    (one API call). The report is for admins only where the answer is ``private`` (the slash
+    command's ephemeral answer, a DM), never in a channel's thread."""
     try:
-        if route_name(deps.router, request.text) == "tips":
+        route = route_name(deps.router, request.text)
+        if route == "tips":
             request = replace(request, is_admin=await deps.admins.is_admin(request.user))
+        elif route == "report" and private:
+            request = replace(request, reads_reports=await deps.admins.is_admin(request.user))
         return await deps.router.handle(request)
     except Exception:
         log.exception("answering a Slack request failed")
@@ -96,7 +101,7 @@ async def on_command(deps: Deps, form: Mapping[str, Any], ack: Ack) -> None:
     try:
         request = translate.command_request(form)
         # Kept in the background set from the start, so shutdown waits for it either way.
-        pending = deps.background.spawn(answer(deps, request))
+        pending = deps.background.spawn(answer(deps, request, private=True))
         try:
             reply = await asyncio.wait_for(asyncio.shield(pending), deps.ack_budget)
         except TimeoutError:
@@ -155,7 +160,7 @@ async def _answer_message(deps: Deps, event: Mapping[str, Any], thread_ts: str |
 async def _reply(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) -> None:
     try:
         request = translate.event_request(event, deps.bot_user_id)
-        reply = await answer(deps, request)
+        reply = await answer(deps, request, private=request.channel_kind == "dm")
         try:
             await deps.sender.post(
                 request.channel, reply, thread_ts=None if reply.public else thread_ts

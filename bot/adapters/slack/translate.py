@@ -54,11 +54,15 @@ def unescape(text: str) -> str:
 
 def command_request(form: Mapping[str, Any]) -> Request:
     """The request in a ``/mlcareer`` slash command payload."""
+    channel = str(form.get("channel_id") or "")
+    in_dm = channel.startswith("D") or form.get("channel_name") == "directmessage"
     return Request(
         text=plain_text(str(form.get("text") or "")),
         user=str(form.get("user_id") or ""),
-        channel=str(form.get("channel_id") or ""),
+        channel=channel,
         platform=PLATFORM,
+        workspace=str(form.get("team_id") or ""),
+        channel_kind="dm" if in_dm else "channel",
     )
 
 
@@ -69,7 +73,16 @@ def event_request(event: Mapping[str, Any], bot_user_id: str | None) -> Request:
         user=str(event.get("user") or ""),
         channel=str(event.get("channel") or ""),
         platform=PLATFORM,
+        workspace=str(event.get("team") or event.get("user_team") or ""),
+        channel_kind=event_channel_kind(event),
     )
+
+
+def event_channel_kind(event: Mapping[str, Any]) -> str:
+    """Where a message event was written: a DM, a thread, or a channel's main view."""
+    if event.get("channel_type") == "im" or str(event.get("channel") or "").startswith("D"):
+        return "dm"
+    return "thread" if event.get("thread_ts") else "channel"
 
 
 # Message subtypes that are still a person writing to the bot: a message with a file

@@ -35,6 +35,8 @@ def test_one_subcommand_per_section_plus_the_fixed_ones(knowledge: KnowledgeBase
         "topics",
         "about",
         "help",
+        "report",
+        "forget",
         "tips",
     ]
     tips = definition["options"][-1]

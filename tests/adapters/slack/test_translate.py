@@ -12,8 +12,27 @@ from tests.adapters.slack import payloads
 def test_slash_command_becomes_a_request_from_the_asker_in_the_channel() -> None:
     request = translate.command_request(payloads.load("slash_command"))
     assert request == Request(
-        text="what skills do I need?", user="U0ASKER", channel="C0GENERAL", platform="slack"
+        text="what skills do I need?",
+        user="U0ASKER",
+        channel="C0GENERAL",
+        platform="slack",
+        workspace="T0TEST",
+        channel_kind="channel",
     )
+
+
+def test_the_question_log_learns_where_a_slack_question_was_asked() -> None:
+    """Workspace and channel kind (DM, channel, thread) for the question log's counts."""
+    form = payloads.load("slash_command")
+    dm = translate.command_request({**form, "channel_id": "D0DM", "channel_name": "directmessage"})
+    assert dm.channel_kind == "dm"
+    thread = payloads.load("app_mention_in_thread")["event"]
+    assert translate.event_request(thread, "UBOT").channel_kind == "thread"
+    mention = payloads.load("app_mention")["event"]
+    assert translate.event_request(mention, "UBOT").channel_kind == "channel"
+    im = {**mention, "channel": "D0DM", "channel_type": "im", "team": "T0TEST"}
+    request = translate.event_request(im, "UBOT")
+    assert (request.channel_kind, request.workspace) == ("dm", "T0TEST")
 
 
 def test_mention_text_loses_the_bots_own_mention() -> None:
