@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -17,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import handlers, home_handlers, schedule_modal, shortcut
 from bot.adapters.slack.blocks import ACTION_SHARE, ACTION_TOPIC, ACTION_VOTE_DOWN, ACTION_VOTE_UP
-from bot.adapters.slack.dedupe import Claims, event_key, is_redelivery
+from bot.adapters.slack.dedupe import Claims, event_key, is_redelivery, retry_number
 from bot.adapters.slack.distribution import Distribution, team_deps
 from bot.adapters.slack.handlers import Ack, Deps
 from bot.adapters.slack.home import ACTION_HOME_TOPIC, ACTION_TIPS_EDIT
@@ -26,6 +27,8 @@ from bot.adapters.slack.modals import CALLBACK_ID as COMMENT_FORM
 from bot.receipts.ports import Receipt
 
 bolt_log = logging.getLogger("bot.adapters.slack.bolt")
+# The bolt context key saying an event callback is a redelivery (X-Slack-Retry-Num above 0).
+REDELIVERY = "mlcareer_redelivery"
 
 # A handler finishing an interaction after its acknowledgement, and the bolt listener for it.
 Work = Callable[[Deps, Mapping[str, Any]], Coroutine[Any, Any, None]]
@@ -91,10 +94,14 @@ def build_app(
                 # died. Not a 200 (over Socket Mode, no ack): Slack delivers it again later,
                 # and once that claim's lease has run out a live replica answers it.
                 return BoltResponse(status=503, body="")
-            if req.mode == "http" and is_redelivery(req.headers):
-                bolt_log.info(
-                    "answering a retry of %s: no replica finished it", body.get("event_id")
-                )
+            if retry_number(req.headers) > 0:
+                # A replica may have posted the answer and died before marking it done:
+                # the answer is looked for (by its metadata) before it is posted again.
+                req.context[REDELIVERY] = True
+                if is_redelivery(req.headers):
+                    bolt_log.info(
+                        "answering a retry of %s: no replica finished it", body.get("event_id")
+                    )
         await next()
         return None
 
@@ -192,6 +199,8 @@ def _answer_event(deps: Deps, events: Claims, work: Work) -> Listener:
             # The workspace, for the question log's hash: events don't always carry it.
             event = {**event, "team": body["team_id"]}
         team = team_deps(deps, context)
+        if context.get(REDELIVERY):
+            team = replace(team, redelivery=True)
         job = deps.background.spawn(answer_then_finish(team, event, event_key(body)))
         await asyncio.wait({job}, timeout=deps.ack_budget)
 

@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.adapters.slack import modals, translate
@@ -24,6 +25,7 @@ from bot.adapters.slack.sender import Responder, SlackSender
 from bot.adapters.slack.shares import ShareStore, can_share
 from bot.adapters.slack.tips_admin import TipsAdmin
 from bot.adapters.slack.views import ViewPublisher
+from bot.core.ports import PostOnce
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.core.router import Router, failure_reply
@@ -68,6 +70,8 @@ class Deps:
     # request (set by ``team_deps``), so the Home tab shows and edits that workspace's tips only.
     channel_store: TeamChannels | None = None
     workspace: TeamKey | None = None
+    # This delivery is Slack's retry of an event: an earlier one may have been answered.
+    redelivery: bool = False
 
 
 async def answer(deps: Deps, request: Request, *, private: bool = False) -> Reply:
@@ -163,7 +167,11 @@ async def _reply(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) ->
         reply = await answer(deps, request, private=request.channel_kind == "dm")
         try:
             await deps.sender.post(
-                request.channel, reply, thread_ts=None if reply.public else thread_ts
+                request.channel,
+                reply,
+                thread_ts=None if reply.public else thread_ts,
+                once=answer_once(event, deps.redelivery),
+                answer=True,
             )
         except ChannelGoneError:
             raise
@@ -176,6 +184,17 @@ async def _reply(deps: Deps, event: Mapping[str, Any], thread_ts: str | None) ->
         log.error("could not answer a message in %s: %s", event.get("channel"), exc)
     except Exception:
         log.exception("answering a Slack message failed")
+
+
+def answer_once(event: Mapping[str, Any], redelivery: bool) -> PostOnce:
+    """The answer to a message, named by the message itself: every replica answering a
+    delivery of it marks the answer alike, and on a redelivery looks for that mark first
+    (a replica may have posted the answer and died before recording it)."""
+    try:
+        since = datetime.fromtimestamp(float(str(event.get("ts"))), UTC)
+    except ValueError:
+        since = datetime.now(UTC)
+    return PostOnce(message_key(event), since, retry=redelivery)
 
 
 async def _say_sorry(deps: Deps, request: Request, thread_ts: str | None) -> None:

@@ -89,11 +89,17 @@ class SlackSender:
         thread_ts: str | None = None,
         shared_by: str | None = None,
         once: PostOnce | None = None,
+        answer: bool = False,
     ) -> None:
         """Post ``reply`` in ``channel`` (in the thread ``thread_ts`` when given); with
-        ``once`` (a daily tip), at most once for its key."""
+        ``once``, at most once for its key (a daily tip, or with ``answer`` the answer to a
+        message)."""
         await self.post_message(
-            channel, render(reply, shared_by=shared_by), thread_ts=thread_ts, once=once
+            channel,
+            render(reply, shared_by=shared_by),
+            thread_ts=thread_ts,
+            once=once,
+            answer=answer,
         )
 
     async def post_message(
@@ -103,10 +109,11 @@ class SlackSender:
         *,
         thread_ts: str | None = None,
         once: PostOnce | None = None,
+        answer: bool = False,
     ) -> None:
         """Post an already rendered message, marked with metadata; when its outcome is unknown
         (``once.retry``, or a dropped connection), look for it before posting again."""
-        event = TIP_EVENT if once is not None else ANSWER_EVENT
+        event = TIP_EVENT if once is not None and not answer else ANSWER_EVENT
         if once is None:
             once = PostOnce(f"answer:{uuid.uuid4().hex}", datetime.now(UTC), retry=False)
         metadata = {"event_type": event, "event_payload": {METADATA_KEY: once.key}}

@@ -27,6 +27,8 @@ def test_grid_and_connect_events_translate_to_the_person_and_their_words() -> No
         user="W0GRIDUSER",
         channel="C0GRIDCHAN",
         platform="slack",
+        workspace="T0GRIDWS1",  # the person's own workspace in the org, for the question log
+        channel_kind="thread" if grid.get("thread_ts") else "channel",
     )
     assert translate.event_request(connect, "UBOT").user == "W0PARTNER"
     assert translate.is_from_a_person(grid, "UBOT")

@@ -75,3 +75,25 @@ async def test_an_answer_whose_connection_dropped_after_slack_took_it_is_not_res
     assert message["metadata"]["event_type"] == ANSWER_EVENT
     assert len(fake.calls_to("chat.postMessage")) == 1
     assert len(fake.calls_to("conversations.replies")) == 1
+
+
+async def test_a_redelivered_messages_answer_already_in_its_thread_is_not_posted_again(
+    fake: FakeSlack,
+) -> None:
+    """A replica posted the answer to a message and died before recording it; the answer is
+    named by the message (``answer_once``), so the replica answering Slack's retry finds it
+    in the thread and posts nothing, while a first delivery never looks."""
+    from bot.adapters.slack.handlers import answer_once
+
+    event = {"channel": "C1", "ts": f"{datetime.now(UTC).timestamp() - 2:.6f}"}
+    sender = sender_for(fake.api_url)
+    thread = str(event["ts"])
+    await sender.post("C1", TIP, thread_ts=thread, once=answer_once(event, False), answer=True)
+    assert fake.calls_to("conversations.replies") == []
+    [message] = fake.posts_in("C1")
+    assert message["metadata"]["event_type"] == ANSWER_EVENT
+    await sender.post("C1", TIP, thread_ts=thread, once=answer_once(event, True), answer=True)
+    assert len(fake.posts_in("C1")) == 1
+    other = {"channel": "C1", "ts": event["ts"][:-1] + "9"}  # another message's answer
+    await sender.post("C1", TIP, thread_ts=thread, once=answer_once(other, True), answer=True)
+    assert len(fake.posts_in("C1")) == 2
