@@ -21,7 +21,7 @@ from bot.questions.service import QuestionService
 from bot.questions.sql_log import open_question_log
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 from bot.tips.testing import FakeClock
-from tests.questions.votes import create_votes, vote
+from tests.questions.votes import vote
 
 ASKED = (
     ["when is the next meetup"] * 4
@@ -46,7 +46,6 @@ async def log_some(url: str) -> None:
             await router.handle(Request(text, f"U{n}", platform="slack", workspace="T1"))
             for n, text in enumerate(ASKED)
         ]
-        await create_votes(log)  # migration 8's table (branch votes)
         skills = next(r for r in replies if r.entry_id and r.kind.value == "answer")
         assert skills.question_id is not None
         for voter in ("a", "b", "c"):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from bot.questions.models import LoggedQuestion
 from bot.questions.sql_log import SqlQuestionLog, open_question_log
 from tests.questions.conftest import NOW
-from tests.questions.votes import create_votes, vote
+from tests.questions.votes import vote
 
 
 def question(n: int, **changes: object) -> LoggedQuestion:
@@ -81,7 +81,6 @@ async def test_purge_deletes_only_old_text_and_keeps_the_rest(qlog: SqlQuestionL
 
 
 async def test_forget_deletes_the_persons_questions_and_votes_only(qlog: SqlQuestionLog) -> None:
-    await create_votes(qlog)
     await qlog.record(question(1))
     await qlog.record(question(2, user_hash="bob"))
     await vote(qlog, "q0002", "alice", -1)
@@ -103,7 +102,6 @@ async def test_forget_works_before_the_votes_table_exists(qlog: SqlQuestionLog) 
 
 
 async def test_votes_are_totalled_per_question(qlog: SqlQuestionLog) -> None:
-    await create_votes(qlog)
     await qlog.record(question(1))
     for voter, value in (("a", 1), ("b", 1), ("c", -1)):
         await vote(qlog, "q0001", voter, value)

@@ -14,6 +14,7 @@ from bot.core.request import Request
 from bot.core.router import Router
 from bot.questions.models import LoggedQuestion
 from bot.questions.sql_log import open_question_log
+from bot.receipts.ports import EventReceipts
 from bot.settings import Settings
 from bot.tips.testing import FakeClock, RecordingSender
 from tests.questions.conftest import NOW
@@ -65,7 +66,11 @@ async def test_run_logs_questions_and_purges_old_text(db_url: str) -> None:
     runners: list[AskingRunner] = []
 
     def build(
-        settings: Settings, router: Router, platforms: list[str], metrics: Metrics
+        settings: Settings,
+        router: Router,
+        platforms: list[str],
+        metrics: Metrics,
+        receipts: EventReceipts | None,
     ) -> list[PlatformRunner]:
         runners.append(AskingRunner(router))
         return list(runners)

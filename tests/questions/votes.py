@@ -1,23 +1,12 @@
-"""Test-only: the ``votes`` table, exactly as migration 8 (branch votes) creates it.
+"""Test-only: votes written straight into migration 8's ``votes`` table.
 
-Migration 8 owns this table; the question log only reads it (report) and deletes from it
-(forget me). Until that branch is merged, tests create it with this DDL to exercise both.
+The feedback service owns the table; the question log only reads it (report) and deletes
+from it (forget me), so its tests put votes there directly.
 """
 
 from __future__ import annotations
 
 from bot.questions.sql_log import SqlQuestionLog
-
-VOTES_DDL = (
-    "CREATE TABLE votes (question_id TEXT NOT NULL, voter_hash TEXT NOT NULL, "
-    "vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), comment TEXT, voted_at BIGINT NOT NULL, "
-    "PRIMARY KEY (question_id, voter_hash))"
-)
-
-
-async def create_votes(log: SqlQuestionLog) -> None:
-    async with log._db.session("create votes (test)") as session:
-        await session.execute(VOTES_DDL)
 
 
 async def vote(
