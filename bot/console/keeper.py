@@ -62,6 +62,7 @@ class ChatLog:
         return service
 
     async def close(self) -> None:
+        """Close the question log and the votes, when a rating opened them."""
         if self._votes is not None:
             await self._votes.close()
         if self._log is not None:
