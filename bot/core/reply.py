@@ -29,6 +29,19 @@ class ReplyKind(StrEnum):
 
 # The kinds of reply a person can rate: what the knowledge answered, fully or in part.
 _RATED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.PARTIAL})
+# Replies worth sharing with the channel; notices, errors, declines and "did you mean" are
+# only for the asker.
+_SHAREABLE_KINDS = frozenset(
+    {
+        ReplyKind.ANSWER,
+        ReplyKind.PARTIAL,
+        ReplyKind.CLOSEST,
+        ReplyKind.TIP,
+        ReplyKind.TOPICS,
+        ReplyKind.ABOUT,
+        ReplyKind.HELP,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +93,13 @@ class Reply:
         """Whether adapters show 👍/👎 on this reply: answers and partial answers that were
         logged (votes are kept against the question log, so nothing else can be rated)."""
         return self.question_id is not None and self.kind in _RATED_KINDS
+
+    @property
+    def shareable(self) -> bool:
+        """Whether adapters offer "Share in channel" on this reply: a private reply worth
+        the channel's time (the one rule for every platform; each adapter adds only what its
+        platform forbids, such as sharing out of a Slack DM)."""
+        return self.kind in _SHAREABLE_KINDS and not self.public
 
     def plain_text(self) -> str:
         """The whole reply as plain text: a fallback for notifications and for batch output."""

@@ -101,10 +101,10 @@ async def respond(
 async def send_reply(
     interaction: discord.Interaction[Any], reply: Reply, *, deferred: bool
 ) -> None:
-    """Send ``reply``: to the asker only with a "Share in channel" button, or, for a reply
-    meant for everyone (``reply.public``), to the whole channel."""
+    """Send ``reply``: to the asker only (with "Share in channel" when the core calls it
+    shareable), or, for a reply meant for everyone (``reply.public``), to the whole channel."""
     public = reply.public
-    message = message_kwargs(render(reply, shareable=not public))
+    message = message_kwargs(render(reply, shareable=reply.shareable))
     if not deferred:
         await interaction.response.send_message(**message, ephemeral=not public)
     elif public:

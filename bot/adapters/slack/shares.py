@@ -13,28 +13,16 @@ import time
 
 from bot.adapters.slack.blocks import MAX_VALUE_CHARS
 from bot.adapters.slack.cache import Clock, TTLCache
-from bot.core.reply import Reply, ReplyKind
+from bot.core.reply import Reply
 
 REMEMBER_SECONDS = 60 * 60.0
 REMEMBER_ENTRIES = 5000
 
-# Replies worth sharing; notices, errors and "I don't know" are only for the asker.
-SHAREABLE = frozenset(
-    {
-        ReplyKind.ANSWER,
-        ReplyKind.PARTIAL,
-        ReplyKind.CLOSEST,
-        ReplyKind.TIP,
-        ReplyKind.TOPICS,
-        ReplyKind.ABOUT,
-        ReplyKind.HELP,
-    }
-)
-
 
 def can_share(reply: Reply, channel: str) -> bool:
-    """Share buttons go on private answers worth sharing, outside direct messages."""
-    return reply.kind in SHAREABLE and not reply.public and not channel.startswith("D")
+    """Share buttons go on replies the core calls shareable, outside direct messages (a DM
+    has no one to share with)."""
+    return reply.shareable and not channel.startswith("D")
 
 
 class ShareStore:

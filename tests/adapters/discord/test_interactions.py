@@ -277,3 +277,24 @@ async def test_allowed_mentions_are_none_on_every_message(harness: DiscordHarnes
     sent = all_sent_messages(harness.fake.received)
     assert len(sent) == 5
     assert all(mentions_none(body["allowed_mentions"]) for body in sent)
+
+
+@pytest.mark.parametrize(
+    ("question", "shared"),
+    [
+        ("how much do ML engineers make", True),  # an answer: worth the channel's time
+        ("what is the best laptop for deep learning", False),  # a decline: for the asker
+        ("asdf qwerty zxcv", False),  # nothing matched: for the asker
+    ],
+)
+async def test_share_is_offered_only_on_replies_the_core_calls_shareable(
+    harness: DiscordHarness, question: str, shared: bool
+) -> None:
+    """One rule for both platforms (``Reply.shareable``): Discord used to put Share on every
+    private reply, declines included."""
+    (answer,) = await harness.interact(events.command("ask", {"question": question}))
+    assert answer.message is not None
+    ids = [
+        b["custom_id"] for row in answer.message.get("components", []) for b in row["components"]
+    ]
+    assert ("mlcareer:share" in ids) is shared

@@ -94,6 +94,6 @@ async def test_a_redelivered_messages_answer_already_in_its_thread_is_not_posted
     assert message["metadata"]["event_type"] == ANSWER_EVENT
     await sender.post("C1", TIP, thread_ts=thread, once=answer_once(event, True), answer=True)
     assert len(fake.posts_in("C1")) == 1
-    other = {"channel": "C1", "ts": event["ts"][:-1] + "9"}  # another message's answer
+    other = {"channel": "C1", "ts": f"{float(event['ts']) + 1:.6f}"}  # another message's
     await sender.post("C1", TIP, thread_ts=thread, once=answer_once(other, True), answer=True)
     assert len(fake.posts_in("C1")) == 2
