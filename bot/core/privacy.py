@@ -11,7 +11,11 @@ import hashlib
 import hmac
 
 
-def user_hash(key: bytes, platform: str, workspace: str, user: str) -> str:
-    """The person's stable pseudonym: hex HMAC-SHA256 of platform, workspace and user id."""
-    message = "\x1f".join((platform, workspace, user)).encode()
+def user_hash(key: bytes, platform: str, user: str) -> str:
+    """The person's stable pseudonym: hex HMAC-SHA256 of platform and user id.
+
+    No workspace in it: Slack and Discord user ids are unique across their platform, so one
+    person is one pseudonym in every server, workspace and DM, and ``forget me`` asked
+    anywhere finds all of their rows."""
+    message = "\x1f".join((platform, user)).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

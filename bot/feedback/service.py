@@ -63,7 +63,7 @@ class Feedback:
 
     def voter(self, request: Request) -> str:
         """The person's keyed hash: the only form in which a voter is stored."""
-        return user_hash(self._key, request.platform, request.workspace, request.user)
+        return user_hash(self._key, request.platform, request.user)
 
     async def vote(self, request: Request, question_id: str, vote: int) -> Verdict:
         """Count ``vote`` (1 or -1) by the request's person on ``question_id``; never raises."""

@@ -56,7 +56,7 @@ class QuestionService:
 
     def person(self, request: Request) -> str:
         """The asker's keyed hash: the only way the log knows a person."""
-        return user_hash(self._key, request.platform, request.workspace, request.user)
+        return user_hash(self._key, request.platform, request.user)
 
     async def record(self, request: Request, text: str, reply: Reply) -> Reply:
         if reply.kind.value not in LOGGED_BANDS:

@@ -18,7 +18,7 @@ from tests.console.test_repl import lines
 from tests.feedback.conftest import KEY
 from tests.feedback.questions import LoggingRouter, feedback_router, purge_question, votes
 
-VOTER = user_hash(KEY, "console", "", "console")
+VOTER = user_hash(KEY, "console", "console")
 
 
 @pytest.fixture

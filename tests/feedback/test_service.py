@@ -25,7 +25,7 @@ async def test_a_vote_is_stored_under_the_keyed_hash_only(
     verdict = await feedback.vote(ASKER, question, UP)
     assert verdict.reply.kind is ReplyKind.NOTICE
     assert not verdict.ask_comment
-    assert await votes(store, question) == [(user_hash(KEY, "slack", "T1", "U1"), UP, None)]
+    assert await votes(store, question) == [(user_hash(KEY, "slack", "U1"), UP, None)]
 
 
 async def test_a_thumbs_down_asks_for_a_note_once(feedback: Feedback, store: SqlVoteStore) -> None:

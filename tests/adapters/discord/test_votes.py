@@ -86,7 +86,7 @@ def note_submit(question_id: str, text: str, *, custom_id: str | None = None) ->
 
 
 def voter() -> str:
-    return user_hash(KEY, "discord", fake.GUILD_ID, fake.USER_ID)
+    return user_hash(KEY, "discord", fake.USER_ID)
 
 
 async def test_a_thumbs_up_counts_and_only_the_voter_hears(

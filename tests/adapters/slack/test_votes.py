@@ -107,7 +107,7 @@ def shown(ack: dict[str, Any]) -> str:
 
 
 def voter() -> str:
-    return user_hash(KEY, "slack", TEAM_ID, VOTER)
+    return user_hash(KEY, "slack", VOTER)
 
 
 async def test_an_answer_carries_thumbs_beside_share_and_a_vote_counts(
