@@ -31,7 +31,7 @@ import yaml
 
 from bot.knowledge.loader import load_knowledge
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.evaluation import Outcome, Report, evaluate, golden, labelled_sets
+from bot.matching.evaluation import Outcome, Report, evaluate, golden, labelled_sets, report_of
 from bot.matching.matcher import Matcher, Thresholds
 from bot.settings import DEFAULT_KNOWLEDGE_DIR
 
@@ -117,23 +117,11 @@ def kfold(knowledge: KnowledgeBase, thresholds: Thresholds, misses: bool) -> Non
         report = evaluate(matcher, questions)
         print(line(f"fold {fold}", report))
         outcomes.extend(report.outcomes)
-    every = evaluate_outcomes(outcomes)
+    every = report_of(outcomes)
     print(line("all folds", every))
     print(f"{'':15} declined by kind: {kinds(every)}")
     if misses:
         print_misses(every)
-
-
-def evaluate_outcomes(outcomes: list[Outcome]) -> Report:
-    """The metrics of outcomes already computed (several matchers' together)."""
-    answerable = [o for o in outcomes if o.answerable != "no"]
-    must_decline = [o for o in outcomes if o.answerable == "no"]
-    declined = [o for o in outcomes if o.section is None]
-    accuracy = sum(o.correct for o in answerable) / len(answerable) if answerable else 1.0
-    true_declines = sum(1 for o in declined if o.answerable == "no")
-    precision = true_declines / len(declined) if declined else 1.0
-    recall = true_declines / len(must_decline) if must_decline else 1.0
-    return Report(accuracy, precision, recall, tuple(outcomes))
 
 
 def print_misses(report: Report) -> None:

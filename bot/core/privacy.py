@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from bot.core.request import Request
+
 
 def user_hash(key: bytes, platform: str, user: str) -> str:
     """The person's stable pseudonym: hex HMAC-SHA256 of platform and user id.
@@ -19,3 +21,9 @@ def user_hash(key: bytes, platform: str, user: str) -> str:
     anywhere finds all of their rows."""
     message = "\x1f".join((platform, user)).encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def person_of(key: bytes, request: Request) -> str:
+    """The pseudonym of whoever made ``request``: the one name the question log and the
+    votes know a person by."""
+    return user_hash(key, request.platform, request.user)

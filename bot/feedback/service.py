@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.core.privacy import user_hash
+from bot.core.privacy import person_of
 from bot.core.reply import Reply
 from bot.core.request import Request
 from bot.errors import StorageError
@@ -63,7 +63,7 @@ class Feedback:
 
     def voter(self, request: Request) -> str:
         """The person's keyed hash: the only form in which a voter is stored."""
-        return user_hash(self._key, request.platform, request.user)
+        return person_of(self._key, request)
 
     async def vote(self, request: Request, question_id: str, vote: int) -> Verdict:
         """Count ``vote`` (1 or -1) by the request's person on ``question_id``; never raises."""

@@ -84,6 +84,13 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
                 kind=str(item.get("kind") or ""),
             )
         )
+    return report_of(outcomes)
+
+
+def report_of(outcomes: Iterable[Outcome]) -> Report:
+    """The metrics of outcomes already computed (one matcher's, or several matchers' together
+    as ``evaluate.py --kfold`` adds up its folds)."""
+    outcomes = tuple(outcomes)
     answerable = [o for o in outcomes if o.answerable != "no"]
     must_decline = [o for o in outcomes if o.answerable == "no"]
     declined = [o for o in outcomes if o.section is None]
@@ -91,7 +98,7 @@ def evaluate(matcher: Matcher, questions: Iterable[Mapping[str, Any]]) -> Report
     true_declines = sum(1 for o in declined if o.answerable == "no")
     precision = true_declines / len(declined) if declined else 1.0
     recall = true_declines / len(must_decline) if must_decline else 1.0
-    return Report(accuracy, precision, recall, tuple(outcomes))
+    return Report(accuracy, precision, recall, outcomes)
 
 
 # The labelled sets, by the name evaluate.py and the golden file use: the shared dev sets, the

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import replace
 from datetime import timedelta
 
-from bot.core.privacy import user_hash
+from bot.core.privacy import person_of
 from bot.core.reply import Reply, ReplyKind
 from bot.core.request import Request
 from bot.knowledge.model import KnowledgeBase
@@ -56,7 +56,7 @@ class QuestionService:
 
     def person(self, request: Request) -> str:
         """The asker's keyed hash: the only way the log knows a person."""
-        return user_hash(self._key, request.platform, request.user)
+        return person_of(self._key, request)
 
     async def record(self, request: Request, text: str, reply: Reply) -> Reply:
         if reply.kind.value not in LOGGED_BANDS:

@@ -27,3 +27,13 @@ def test_the_user_id_never_appears_in_the_pseudonym() -> None:
     digest = user_hash(b"k", "slack", "U0123ABCD")
     assert "U0123ABCD" not in digest
     assert len(digest) == 64
+
+
+def test_a_request_is_known_by_its_platform_and_user_in_any_workspace() -> None:
+    from bot.core.privacy import person_of
+    from bot.core.request import Request
+
+    in_server = Request("hi", user="U1", platform="discord", workspace="G1")
+    in_dm = Request("hi", user="U1", platform="discord", workspace="")
+    assert person_of(b"k", in_server) == person_of(b"k", in_dm) == user_hash(b"k", "discord", "U1")
+    assert person_of(b"k", Request("hi", user="U2", platform="discord")) != person_of(b"k", in_dm)

@@ -111,10 +111,10 @@ def render(
     if suggestions:
         if reply.kind is not ReplyKind.DID_YOU_MEAN:  # there the title already asks
             nav.append(_context("Try one of these:"))
-        nav.extend(_button_rows(suggestions, first_index=0))
+        nav.extend(button_rows(suggestions, first_index=0))
     if related:
         nav.append(_context("Related topics:"))
-        nav.extend(_button_rows(related, first_index=len(suggestions)))
+        nav.extend(button_rows(related, first_index=len(suggestions)))
 
     tail: list[Block] = []
     if reply.source:
@@ -195,11 +195,15 @@ def _context(*texts: str) -> Block:
     return {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
 
 
-def _button_rows(links: list[TopicLink], first_index: int) -> list[Block]:
+def button_rows(
+    links: list[TopicLink], first_index: int = 0, action: str = ACTION_TOPIC
+) -> list[Block]:
+    """Topic buttons in rows Slack accepts; each ``action:N`` id is unique in its view (N
+    counts from ``first_index``), and its value is the topic the click asks for."""
     buttons = [
         {
             "type": "button",
-            "action_id": f"{ACTION_TOPIC}:{first_index + number}",
+            "action_id": f"{action}:{first_index + number}",
             "text": {
                 "type": "plain_text",
                 "text": fit(link.label.strip() or link.topic, MAX_BUTTON_CHARS),

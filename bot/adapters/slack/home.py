@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.adapters.slack.blocks import (
-    BUTTONS_PER_ROW,
-    MAX_BUTTON_CHARS,
     MAX_BUTTONS,
     MAX_VALUE_CHARS,
+    button_rows,
     escape,
-    fit,
 )
 from bot.adapters.slack.views import View
 from bot.core.reply import TopicLink
@@ -54,7 +52,7 @@ def home_view(
     buttons = [link for link in topics if link.topic.strip()][:MAX_BUTTONS]
     if buttons:
         blocks.append(_context("Pick a topic and I'll answer it in our direct messages:"))
-        blocks.extend(_topic_rows(buttons))
+        blocks.extend(button_rows(buttons, action=ACTION_HOME_TOPIC))
     if subscriptions is not None:
         blocks.extend(_admin_part(subscriptions, MAX_VIEW_BLOCKS - len(blocks)))
     return {"type": "home", "blocks": blocks}
@@ -113,26 +111,6 @@ def _subscription_row(number: int, subscription: Subscription) -> Block:
 def channel_link(channel: str) -> str:
     """``<#C123>`` for a channel id (Slack shows its name), the escaped text otherwise."""
     return f"<#{channel}>" if _CHANNEL_ID.match(channel) else escape(channel)
-
-
-def _topic_rows(links: list[TopicLink]) -> list[Block]:
-    buttons = [
-        {
-            "type": "button",
-            "action_id": f"{ACTION_HOME_TOPIC}:{number}",
-            "text": {
-                "type": "plain_text",
-                "text": fit(link.label.strip() or link.topic, MAX_BUTTON_CHARS),
-                "emoji": True,
-            },
-            "value": link.topic[:MAX_VALUE_CHARS],
-        }
-        for number, link in enumerate(links)
-    ]
-    return [
-        {"type": "actions", "elements": buttons[start : start + BUTTONS_PER_ROW]}
-        for start in range(0, len(buttons), BUTTONS_PER_ROW)
-    ]
 
 
 def _header(text: str) -> Block:
